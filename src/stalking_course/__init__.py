@@ -1,0 +1,21 @@
+"""Recognising stalking and acting on it: the course package.
+
+Notebooks are thin pages that call these functions; the content lives in data/.
+Names are imported lazily, so that a page loads only what it uses (a kernel with pandas
+imported costs tens of megabytes more than one without).
+"""
+import importlib
+
+_EXPORTS = {
+    "page_header": "chrome", "page_footer": "chrome", "show_facts": "chrome", "lesson_overview": "chrome", "content_notice": "chrome",
+    "show_quiz": "quiz", "advise": "referral", "show_referral_guide": "guide",
+    "ContentError": "content",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'stalking_course' has no attribute {name!r}")

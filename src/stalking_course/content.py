@@ -1,0 +1,185 @@
+"""Loading and validating the course content in data/.
+
+Every data file is checked when it is loaded. A mistake raises ContentError, whose message names
+the file and the field (and the question id where there is one), so that a maintainer can fix it
+and a trainee never sees a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+LANGS = ("nl", "en")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+)\s*\}\}")
+
+
+def data_dir() -> Path:
+    """The data folder; STALKING_COURSE_DATA points elsewhere (tests use it for broken copies)."""
+    return Path(os.environ.get("STALKING_COURSE_DATA") or REPO_ROOT / "data")
+
+
+class ContentError(ValueError):
+    """A data file is missing, unreadable or breaks the schema."""
+
+    def __init__(self, file, field: str, problem: str):
+        self.file, self.field, self.problem = str(file), field, problem
+        super().__init__(f"{self.file}: {field}: {problem}")
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+@functools.lru_cache(maxsize=None)
+def _load_yaml_cached(path: str, mtime: float):
+    p = Path(path)
+    try:
+        with p.open(encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "file"
+        raise ContentError(_rel(p), where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise ContentError(_rel(p), "top level", "must be a mapping of keys to values")
+    return data
+
+
+def load_yaml(name: str) -> dict:
+    """Read data/<name> (cached until the file changes)."""
+    path = data_dir() / name
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        raise ContentError(_rel(path), "file", "does not exist") from None
+    return _load_yaml_cached(str(path), mtime)
+
+
+# ---------------------------------------------------------------- small schema helpers
+
+def require(mapping, key, file, field, kind=None):
+    """mapping[key], or a ContentError naming file and field."""
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
+        raise ContentError(file, f"{field}.{key}" if field else key, "missing")
+    value = mapping[key]
+    if kind is not None and not isinstance(value, kind):
+        name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ContentError(file, f"{field}.{key}" if field else key, f"must be a {name}")
+    return value
+
+
+def bilingual(mapping, key, file, field) -> dict:
+    """A {nl: ..., en: ...} value with non-empty text in both languages."""
+    value = require(mapping, key, file, field, dict)
+    where = f"{field}.{key}" if field else key
+    for lang in LANGS:
+        text = value.get(lang)
+        if isinstance(text, list):
+            if not text or not all(isinstance(t, str) and t.strip() for t in text):
+                raise ContentError(file, f"{where}.{lang}", "missing or empty translation")
+        elif not isinstance(text, str) or not text.strip():
+            raise ContentError(file, f"{where}.{lang}", "missing or empty translation")
+    return value
+
+
+# ---------------------------------------------------------------- facts
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    value: dict  # lang -> display string ('' for statement-only facts)
+    text: dict  # lang -> sentence, placeholders filled
+    source: str
+    confidence: str
+    discrepancy: str = ""
+
+
+@functools.lru_cache(maxsize=None)
+def _facts(mtime: float) -> dict:
+    file = "data/facts.yaml"
+    raw = require(load_yaml("facts.yaml"), "facts", file, "", dict)
+    values = {}
+    for key, entry in raw.items():
+        field = f"facts.{key}"
+        value = entry.get("value", "") if isinstance(entry, dict) else None
+        if isinstance(value, dict):
+            for lang in LANGS:
+                if not str(value.get(lang, "")).strip():
+                    raise ContentError(file, f"{field}.value.{lang}", "missing or empty translation")
+            values[key] = {lang: str(value[lang]) for lang in LANGS}
+        else:
+            values[key] = {lang: str(value or "") for lang in LANGS}
+    facts = {}
+    for key, entry in raw.items():
+        field = f"facts.{key}"
+        text = bilingual(entry, "text", file, field)
+        source = require(entry, "source", file, field, str)
+        confidence = require(entry, "confidence", file, field, str)
+        if confidence not in ("high", "medium"):
+            raise ContentError(file, f"{field}.confidence", "must be high or medium")
+        filled = {}
+        for lang in LANGS:
+            sentence = text[lang].replace("{value}", values[key][lang])
+            filled[lang] = _fill(sentence, lang, values, file, f"{field}.text.{lang}")
+        facts[key] = Fact(key, values[key], filled, source, confidence, entry.get("discrepancy", ""))
+    return facts
+
+
+def facts() -> dict:
+    path = data_dir() / "facts.yaml"
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        raise ContentError("data/facts.yaml", "file", "does not exist") from None
+    return _facts(mtime)
+
+
+def fact(key: str) -> Fact:
+    try:
+        return facts()[key]
+    except KeyError:
+        raise ContentError("data/facts.yaml", f"facts.{key}", "no such fact") from None
+
+
+def _fill(text: str, lang: str, values: dict, file: str, field: str) -> str:
+    def sub(match):
+        key = match.group(1)
+        if key not in values:
+            raise ContentError(file, field, f"unknown fact {{{{{key}}}}} (see data/facts.yaml)")
+        if not values[key][lang]:
+            raise ContentError(file, field, f"fact {{{{{key}}}}} has no value to show")
+        return values[key][lang]
+
+    return PLACEHOLDER.sub(sub, text)
+
+
+def fill(text: str, lang: str, file: str = "?", field: str = "?") -> str:
+    """Put fact values into {{key}} placeholders."""
+    return _fill(text, lang, {k: f.value for k, f in facts().items()}, file, field)
+
+
+# ---------------------------------------------------------------- interface text
+
+def ui(lang: str) -> dict:
+    check_lang(lang)
+    data = load_yaml("ui.yaml")
+    strings = require(data, lang, "data/ui.yaml", "", dict)
+    missing = set(data.get("nl", {})) ^ set(data.get("en", {}))
+    if missing:
+        raise ContentError("data/ui.yaml", ", ".join(sorted(missing)), "present in one language only")
+    return strings
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
+    return lang

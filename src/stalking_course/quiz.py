@@ -1,0 +1,148 @@
+"""The quiz widget.
+
+The browser only ever receives the question and the option labels; which options are right lives in
+the kernel, and feedback is sent only after the trainee presses Check. Feedback is always a word and a
+symbol (never colour alone) in an element that screen readers announce (see the course template).
+"""
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as W
+
+from .content import check_lang, ui
+from .pagekit import friendly_errors, show
+from .questions import bank
+
+
+def _p(text: str) -> str:
+    return f"<p>{escape(text)}</p>"
+
+
+class QuestionView:
+    """One question: prompt, options, a Check button and a feedback area."""
+
+    def __init__(self, question, lang: str, number: int, total: int, on_checked=None):
+        self.question, self.lang, self.on_checked = question, lang, on_checked
+        self.t = ui(lang)
+        self.attempts = 0
+        self.solved = False
+        self.first_try_right = None  # set on the first real attempt
+        self._last_checked = None
+        labels = [o.text[lang] for o in question.options]
+        heading = self.t["question_of"].format(n=number, total=total)
+        hint = self.t["choose_one"] if question.type == "single" else self.t["choose_all"]
+        self.prompt = W.HTML(
+            f'<div class="course-question" role="group"><p class="course-question-number">{escape(heading)}</p>'
+            f'<p class="course-question-text"><strong>{escape(question.text[lang])}</strong></p>'
+            f'<p class="course-question-hint">{escape(hint)}</p></div>'
+        )
+        if question.type == "single":
+            self.chooser = W.RadioButtons(options=[(label, i) for i, label in enumerate(labels)], value=None,
+                                          layout=W.Layout(width="auto"))
+            self.chooser.add_class("course-options")
+            self.boxes = None
+        else:
+            self.boxes = [W.Checkbox(value=False, description=label, indent=False, layout=W.Layout(width="auto"))
+                          for label in labels]
+            self.chooser = W.VBox(self.boxes)
+            self.chooser.add_class("course-options")
+        self.check = W.Button(description=self.t["check"], tooltip=self.t["check_tooltip"],
+                              button_style="primary", icon="")
+        self.check.add_class("course-check")
+        self.feedback = W.HTML("")
+        self.feedback.add_class("course-feedback")
+        self.check.on_click(lambda _button: self.check_answer())
+        self.widget = W.VBox([self.prompt, self.chooser, self.check, self.feedback])
+        self.widget.add_class("course-question-box")
+
+    def selection(self) -> frozenset:
+        if self.boxes is None:
+            return frozenset() if self.chooser.value is None else frozenset([self.chooser.value])
+        return frozenset(i for i, box in enumerate(self.boxes) if box.value)
+
+    def select(self, *indexes: int) -> None:
+        """Choose options by index (tests and trainers' demos)."""
+        if self.boxes is None:
+            self.chooser.value = indexes[0] if indexes else None
+        else:
+            for i, box in enumerate(self.boxes):
+                box.value = i in indexes
+
+    def check_answer(self) -> None:
+        chosen = self.selection()
+        if not chosen:
+            self.feedback.value = f'<div class="course-msg course-msg-info">ℹ {escape(self.t["choose_first"])}</div>'
+            return
+        if chosen == self._last_checked:  # a double click or a second press: same answer, same feedback
+            return
+        self._last_checked = chosen
+        self.attempts += 1
+        right = chosen == self.question.correct
+        if self.first_try_right is None:
+            self.first_try_right = right
+        self.solved = self.solved or right
+        self.feedback.value = self._feedback_html(chosen, right)
+        if self.on_checked:
+            self.on_checked()
+
+    def _feedback_html(self, chosen: frozenset, right: bool) -> str:
+        lang, t, q = self.lang, self.t, self.question
+        if right:
+            status = f'<p class="course-status"><strong>✔ {escape(t["correct"])}</strong></p>'
+            kind = "right"
+        elif chosen & q.correct:
+            status = f'<p class="course-status"><strong>◐ {escape(t["partly"])}</strong> {escape(t["try_again"])}</p>'
+            kind = "partly"
+        else:
+            status = f'<p class="course-status"><strong>✘ {escape(t["incorrect"])}</strong> {escape(t["try_again"])}</p>'
+            kind = "wrong"
+        items = []
+        for i in sorted(chosen):
+            opt = q.options[i]
+            mark = "✔" if opt.correct else "✘"
+            items.append(f"<li>{mark} <em>{escape(t['your_choice'])}: {escape(opt.text[lang])}</em> — "
+                         f"{escape(opt.feedback[lang])}</li>")
+        explanation = ""
+        if right:
+            explanation = f'<p class="course-explanation"><strong>{escape(t["explanation"])}:</strong> {escape(q.explanation[lang])}</p>'
+        return f'<div class="course-msg course-msg-{kind}">{status}<ul>{"".join(items)}</ul>{explanation}</div>'
+
+
+class Quiz:
+    """All questions of a bank (or a given list), with a running score."""
+
+    def __init__(self, questions, lang: str):
+        self.lang = check_lang(lang)
+        self.t = ui(lang)
+        total = len(questions)
+        self.views = [QuestionView(q, lang, n, total, self._update_score) for n, q in enumerate(questions, 1)]
+        self.score = W.HTML("")
+        self.score.add_class("course-feedback")
+        self.score.add_class("course-score")
+        self._update_score()
+        self.widget = W.VBox([v.widget for v in self.views] + [self.score])
+        self.widget.add_class("course-quiz")
+
+    @property
+    def right_first_time(self) -> int:
+        return sum(bool(v.first_try_right) for v in self.views)
+
+    @property
+    def answered(self) -> int:
+        return sum(v.attempts > 0 for v in self.views)
+
+    def _update_score(self) -> None:
+        total = len(self.views)
+        done = all(v.solved for v in self.views)
+        key = "score_done" if done else "score"
+        text = self.t[key].format(right=self.right_first_time, total=total, answered=self.answered)
+        self.score.value = f'<div class="course-msg course-msg-score"><p><strong>{escape(text)}</strong></p></div>'
+
+
+@friendly_errors
+def show_quiz(bank_id: str, lang: str) -> Quiz:
+    """Display the quiz of one question bank in one language."""
+    quiz = Quiz(bank(bank_id), lang)
+    show(quiz.widget)
+    return quiz
