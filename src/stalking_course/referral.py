@@ -38,7 +38,8 @@ def _rules_cached(key) -> dict:
     if set(services) != set(SERVICES):
         raise ContentError(FILE, "services", f"must be exactly {', '.join(SERVICES)}")
     for name, service in services.items():
-        bilingual(service, "name", FILE, f"services.{name}")
+        names = bilingual(service, "name", FILE, f"services.{name}")
+        service["name"] = {lang: fill(names[lang], lang, FILE, f"services.{name}.name.{lang}") for lang in LANGS}
         fact(require(service, "contact", FILE, f"services.{name}", str))
     relations = require(data, "relations", FILE, "", dict)
     for name, rel in relations.items():
