@@ -1,0 +1,39 @@
+# Every target makes .venv first if it is missing, so a fresh clone needs only `make app` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8866
+HOST ?= localhost
+LESSON ?= what-is-stalking
+# LANG is also the locale variable: use it only when it names a course language.
+COURSE_LANG := $(if $(filter nl en,$(LANG)),$(LANG),nl)
+
+.PHONY: app test slides present bench validate clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+app: $(VENV)/.installed
+	@echo "The course opens at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	$(PY) -m stalking_course.app --port=$(PORT) --Voila.ip=$(HOST)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+validate: $(VENV)/.installed
+	$(PY) -m stalking_course.validate
+
+slides: $(VENV)/.installed
+	$(PY) -m stalking_course.slides build
+
+present: $(VENV)/.installed
+	$(PY) -m stalking_course.present --lesson=$(LESSON) --lang=$(COURSE_LANG) --port=$(PORT)
+
+bench: $(VENV)/.installed
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) slides/build test-artifacts

@@ -1,0 +1,106 @@
+"""The quiz widget, in Python and inside a real kernel: choose, click Check, read the feedback."""
+import re
+from html import escape
+
+import pytest
+
+from stalking_course.questions import bank
+from stalking_course.quiz import Quiz
+
+
+@pytest.fixture
+def quiz():
+    return Quiz(bank("what-is-stalking"), "nl")
+
+
+def text(html):
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_empty_answer_gets_a_message_and_counts_nothing(quiz):
+    view = quiz.views[0]
+    view.check.click()
+    assert "Kies eerst een antwoord" in view.feedback.value
+    assert view.attempts == 0 and quiz.answered == 0
+
+
+def test_wrong_then_right_single_choice(quiz):
+    view = quiz.views[0]
+    q = view.question
+    wrong = next(i for i, o in enumerate(q.options) if not o.correct)
+    right = next(i for i, o in enumerate(q.options) if o.correct)
+    view.select(wrong)
+    view.check.click()
+    assert "✘ Nog niet goed" in view.feedback.value
+    assert q.options[wrong].feedback["nl"].split(".")[0] in text(view.feedback.value)
+    assert q.explanation["nl"] not in view.feedback.value, "the explanation waits for the right answer"
+    view.select(right)
+    view.check.click()
+    assert "✔ Goed" in view.feedback.value and "Uitleg" in view.feedback.value
+    assert view.solved and view.first_try_right is False
+    assert "0 van 7 vragen in één keer goed" in quiz.score.value and "Beantwoord: 1 van 7" in quiz.score.value
+
+
+def test_double_click_is_harmless(quiz):
+    view = quiz.views[1]
+    view.select(1)
+    view.check.click()
+    first = view.feedback.value
+    view.check.click()
+    assert view.attempts == 1 and view.feedback.value == first
+
+
+def test_multiple_choice_partly_then_fully_right(quiz):
+    view = next(v for v in quiz.views if v.question.type == "multiple")
+    correct = sorted(view.question.correct)
+    view.select(correct[0])
+    view.check.click()
+    assert "◐ Gedeeltelijk goed" in view.feedback.value
+    view.select(*correct)
+    view.check.click()
+    assert "✔ Goed" in view.feedback.value
+
+
+def test_all_right_first_time_shows_the_final_score():
+    quiz = Quiz(bank("what-is-stalking"), "en")
+    for view in quiz.views:
+        view.select(*view.question.correct)
+        view.check.click()
+    assert "Done! 7 of 7 questions right first time." in quiz.score.value
+
+
+def test_the_browser_never_receives_which_answer_is_right(quiz):
+    """Widget state is what the page gets: it holds labels, not correctness."""
+    def tree(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from tree(child)
+
+    state = str([w.get_state() for w in tree(quiz.widget)])
+    assert escape(quiz.views[0].question.text["nl"]) in state
+    for view in quiz.views:
+        for option in view.question.options:
+            assert escape(option.feedback["nl"]) not in state
+    for view in quiz.views:
+        for option in view.question.options:
+            assert option.feedback["nl"] not in state
+        assert view.question.explanation["nl"] not in state
+
+
+def test_quiz_in_a_kernel():
+    """Run the quiz inside a real ipykernel, as Voila does, and click through it there."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
+        'from stalking_course import show_quiz\nq = show_quiz("what-is-stalking", "en")',
+        "v = q.views[3]\nv.check.click()\nprint('EMPTY', v.feedback.value)",
+        "wrong = next(i for i, o in enumerate(v.question.options) if not o.correct)\nv.select(wrong)\nv.check.click()\nprint('WRONG', v.feedback.value)",
+        "v.select(*v.question.correct)\nv.check.click()\nprint('RIGHT', v.feedback.value)\nprint('SCORE', q.score.value)",
+    )]
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    out = "".join(o.get("text", "") for c in nb.cells for o in c.outputs)
+    assert "EMPTY" in out and "Choose an answer first" in out
+    assert "✘ Not quite" in out and "✔ Correct" in out and "Explanation" in out
+    assert "Answered: 1 of 7" in out

@@ -1,0 +1,43 @@
+"""The referral engine against the rules of ../shared/FACTS.md, on every relation, with and without danger."""
+import pytest
+
+from stalking_course.referral import advise, relations
+
+DEPENDENCY = ["partner", "ex-partner", "family", "household", "carer"]
+OTHER = ["colleague", "manager", "neighbour", "acquaintance", "stranger", "unknown"]
+
+# (relation, life-threatening) -> (service, then): written out from FACTS.md, not computed.
+TABLE = {**{(r, False): ("veilig-thuis", None) for r in DEPENDENCY},
+         **{(r, True): ("112", "veilig-thuis") for r in DEPENDENCY},
+         **{(r, False): ("police", None) for r in OTHER},
+         **{(r, True): ("112", "police") for r in OTHER}}
+
+
+def test_the_engine_knows_exactly_the_relations_of_the_issue():
+    assert sorted(relations()) == sorted(DEPENDENCY + OTHER)
+
+
+@pytest.mark.parametrize("relation,danger", sorted(TABLE), ids=lambda v: str(v))
+def test_every_situation(relation, danger):
+    advice = advise(relation, life_threatening=danger)
+    assert (advice.service, advice.then) == TABLE[(relation, danger)]
+    for lang in ("nl", "en"):
+        assert advice.explanation[lang].strip()
+
+
+def test_danger_explains_that_112_comes_first_whatever_the_relationship():
+    advice = advise("colleague", life_threatening=True)
+    assert "112" in advice.explanation["nl"] and "112" in advice.explanation["en"]
+    assert advice.contact() == "112" and advice.contact(advice.then) == "0900-8844"
+
+
+def test_veilig_thuis_is_reached_on_its_national_number():
+    assert advise("ex-partner").contact() == "0800-2000"
+
+
+@pytest.mark.parametrize("bad", ["boss", "", "Ex-Partner", None, "ex partner"])
+def test_an_unknown_relation_names_the_accepted_values(bad):
+    with pytest.raises(ValueError) as err:
+        advise(bad)
+    for name in DEPENDENCY + OTHER:
+        assert name in str(err.value)
