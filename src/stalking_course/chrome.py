@@ -25,6 +25,14 @@ def _position(page, lang: str) -> str:
     return ""
 
 
+def _page_link(here: str, target, rel: str, lang: str) -> str:
+    """A previous/next link from the page at `here` to `target`."""
+    t = ui(lang)
+    label = f"← {t['previous']}: {target.title[lang]}" if rel == "prev" else f"{t['next']}: {target.title[lang]} →"
+    href = escape(relative_link(here, target.path(lang)))
+    return f'<a class="course-nav-link course-{rel}" rel="{rel}" href="{href}">{escape(label)}</a>'
+
+
 def nav_html(page_id: str, lang: str) -> str:
     """Course title, place in the course, previous / next and the other language."""
     t, c = ui(lang), course()
@@ -32,20 +40,15 @@ def nav_html(page_id: str, lang: str) -> str:
     here = page.path(lang)
     prev_page, next_page = c.neighbours(page_id)
 
-    def link(target, label, rel, cls):
-        href = escape(relative_link(here, target.path(lang)))
-        return (f'<a class="course-nav-link {cls}" rel="{rel}" href="{href}">{escape(label)}: '
-                f'{escape(target.title[lang])}</a>')
-
     parts = [f'<a class="course-nav-home" href="{escape(relative_link(here, c.start.path(lang)))}">'
              f'{escape(c.title[lang])}</a>']
     position = _position(page, lang)
     if position:
         parts.append(f'<span class="course-nav-position">{escape(position)}</span>')
     if prev_page:
-        parts.append(link(prev_page, "← " + t["previous"], "prev", "course-prev"))
+        parts.append(_page_link(here, prev_page, "prev", lang))
     if next_page:
-        parts.append(link(next_page, t["next"] + " →", "next", "course-next"))
+        parts.append(_page_link(here, next_page, "next", lang))
     other = _other(lang)
     parts.append(f'<a class="course-nav-lang" hreflang="{other}" lang="{other}" '
                  f'href="{escape(relative_link(here, page.path(other)))}" '
@@ -75,13 +78,7 @@ def page_footer(page_id: str, lang: str) -> None:
     t, c = ui(lang), course()
     here = c.page(page_id).path(lang)
     prev_page, next_page = c.neighbours(page_id)
-    links = []
-    if prev_page:
-        links.append(f'<a class="course-prev" rel="prev" href="{escape(relative_link(here, prev_page.path(lang)))}">'
-                     f'← {escape(t["previous"])}: {escape(prev_page.title[lang])}</a>')
-    if next_page:
-        links.append(f'<a class="course-next" rel="next" href="{escape(relative_link(here, next_page.path(lang)))}">'
-                     f'{escape(t["next"])}: {escape(next_page.title[lang])} →</a>')
+    links = [_page_link(here, p, rel, lang) for p, rel in ((prev_page, "prev"), (next_page, "next")) if p]
     if page_id != c.start.id:
         links.append(f'<a class="course-home" href="{escape(relative_link(here, c.start.path(lang)))}">'
                      f'{escape(t["to_start"])}</a>')
