@@ -182,3 +182,18 @@ def test_the_validator_command_reports_a_broken_file(broken_data):
     assert run.returncode == 1
     assert "data/referral.yaml: rules.other.service" in run.stderr or "referral.yaml: rules.other.service" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_broken_question_bank_shows_a_message_on_the_page_not_a_traceback(broken_data):
+    import nbformat
+    from nbclient import NotebookClient
+
+    _edit(broken_data / "questions" / "what-is-stalking.yaml", lambda d: d["questions"][2].pop("explanation"))
+    path = REPO_ROOT / "notebooks" / "en" / "01_what-is-stalking.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    html = "".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
+    assert "Something is wrong with the course content" in html
+    assert "data/questions/what-is-stalking.yaml: question forms-of-stalking.explanation: missing" in html
