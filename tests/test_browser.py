@@ -24,12 +24,12 @@ def test_a_trainee_works_through_lesson_one(page, course_server):
     feedback = box.locator(".course-feedback")
     expect(feedback).to_contain_text("Kies eerst een antwoord")
 
-    box.locator("input[type=radio]").nth(1).check()  # a wrong answer
+    box.get_by_label("Zolang er geen geweld is", exact=False).check()  # a wrong answer
     box.get_by_role("button", name="Controleer").click()
     expect(feedback).to_contain_text("✘ Nog niet goed")
     assert feedback.get_attribute("aria-live") == "polite"
 
-    box.locator("input[type=radio]").nth(0).check()  # the right answer
+    box.get_by_label("Iedereen heeft het recht", exact=False).check()  # the right answer
     box.get_by_role("button", name="Controleer").click()
     expect(feedback).to_contain_text("✔ Goed")
     expect(feedback).to_contain_text("Uitleg")
@@ -42,7 +42,6 @@ def test_a_trainee_works_through_lesson_one(page, course_server):
 def test_a_question_can_be_answered_with_the_keyboard_only(page, course_server):
     open_lesson(page, course_server)
     box = page.locator(".course-question-box").nth(1)
-    radios = box.locator("input[type=radio]")
     # Tab from the top of the page until the second question's options have focus (bounded).
     page.locator("body").focus()
     for _ in range(80):
@@ -51,16 +50,16 @@ def test_a_question_can_be_answered_with_the_keyboard_only(page, course_server):
             break
     else:
         pytest.fail("Tab never reached the second question")
-    page.keyboard.press("Space")  # select the focused option (the first)
-    page.keyboard.press("ArrowDown")  # the arrow keys move through the options: a wrong one
-    assert radios.nth(1).is_checked()
+    page.keyboard.press("Space")  # select the focused option: the first, Huisvredebreuk, which is wrong
+    assert box.get_by_label("Huisvredebreuk").is_checked()
     page.keyboard.press("Tab")  # one Tab leaves the group, to the Check button
     assert box.evaluate("b => document.activeElement.tagName") == "BUTTON"
     page.keyboard.press("Enter")
     expect(box.locator(".course-feedback")).to_contain_text("✘ Nog niet goed")
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.press("ArrowUp")  # back to Belaging, the right answer
-    assert radios.nth(0).is_checked()
+    page.keyboard.press("Shift+Tab")  # back into the group
+    page.keyboard.press("ArrowDown")  # the arrow keys move through the options: Smaad, then Belaging
+    page.keyboard.press("ArrowDown")
+    assert box.get_by_label("Belaging").is_checked()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(box.locator(".course-feedback")).to_contain_text("✔ Goed")
