@@ -10,6 +10,10 @@ _EXPORTS = {
     "page_header": "chrome", "page_footer": "chrome", "show_facts": "chrome", "lesson_overview": "chrome", "content_notice": "chrome",
     "show_quiz": "quiz", "advise": "referral", "show_referral_guide": "guide",
     "ContentError": "content",
+    "show_case": "cases", "show_cases": "cases",
+    "show_final_assessment": "assessment", "show_resources": "resources", "show_referral_table": "resources",
+    "show_signal_sorter": "signals",
+    "show_chart": "stats", "show_diary_timeline": "diary", "show_diary_weeks": "diary", "show_diary_editor": "diary",
 }
 
 __all__ = sorted(_EXPORTS)
