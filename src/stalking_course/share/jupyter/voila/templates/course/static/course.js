@@ -58,7 +58,10 @@
       groups += 1;
       box.setAttribute("data-course-grouped", "1");
       var question = box.closest(".course-question-box, .course-guide");
-      var text = question && question.querySelector(".course-question-text, .course-question");
+      // A case has three groups in one box: each is labelled by the step heading just above it.
+      var before = box.previousElementSibling;
+      var text = (before && before.querySelector(".course-part-heading")) ||
+                 (question && question.querySelector(".course-question-text, .course-question"));
       if (text) {
         if (!text.id) { text.id = "course-question-" + groups; }
         box.setAttribute("aria-labelledby", text.id);
