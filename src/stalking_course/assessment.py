@@ -1,0 +1,234 @@
+"""The final assessment (lesson 9): questions from every lesson, a pass mark, a score per lesson.
+
+Everything it shows comes from data/questions/final-assessment.yaml: the questions (each with `topic:`,
+the id of the lesson it tests), `pass_mark` (the percentage of questions right first time needed to pass),
+`page` (the page that shows the test, for the links back to the lessons) and `ui` (its interface text).
+
+Each question is a QuestionView from quiz.py, so answers are checked in the kernel and the browser never
+receives which option is right. Only the first answer to a question counts for the score; trainees may
+try again to read the feedback. "Show my result" gives the overall score, passed or not in words, the
+score per lesson and links to the lessons to revisit.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from html import escape
+
+from .content import LANGS, ContentError, check_lang, data_dir, fill, load_yaml, require
+from .course import course, relative_link
+from .pagekit import friendly_errors, show
+from .questions import bank
+
+BANK = "final-assessment"
+FILE = f"data/questions/{BANK}.yaml"
+UI_KEYS = ("intro", "progress", "result_button", "result_tooltip", "empty", "unfinished", "passed", "failed",
+           "table_caption", "col_lesson", "col_score", "col_advice", "score_of", "lesson_label", "status_ok",
+           "status_revisit", "revisit_heading", "revisit_none", "new_tab", "retry")
+
+
+@dataclass(frozen=True)
+class Settings:
+    pass_mark: int  # percent
+    page: str  # id of the page that shows the test
+    ui: dict  # lang -> {key: text}
+    questions: tuple
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic: str  # lesson id
+    number: int  # the lesson's number in the course
+    title: dict
+    right: int
+    total: int
+    revisit: bool
+    path: dict  # lang -> notebook path
+
+
+@dataclass(frozen=True)
+class Result:
+    total: int
+    answered: int
+    right: int  # right first time
+    pass_mark: int
+    topics: tuple  # TopicScore, in course order
+    missing: tuple  # numbers (1-based) of the questions not answered yet
+
+    @property
+    def finished(self) -> bool:
+        return self.answered == self.total
+
+    @property
+    def percent(self) -> int:
+        """Rounded down, so that the percentage shown never looks higher than the pass mark when it is not."""
+        return (100 * self.right) // self.total if self.total else 0
+
+    @property
+    def passed(self) -> bool:
+        return self.finished and self.right * 100 >= self.pass_mark * self.total
+
+    @property
+    def to_revisit(self) -> list:
+        return [t for t in self.topics if t.revisit]
+
+
+@functools.lru_cache(maxsize=None)
+def _settings(key) -> Settings:
+    data = load_yaml(f"questions/{BANK}.yaml")
+    pass_mark = require(data, "pass_mark", FILE, "", int)
+    if isinstance(pass_mark, bool) or not 1 <= pass_mark <= 100:
+        raise ContentError(FILE, "pass_mark", "must be a whole percentage from 1 to 100")
+    c = course()
+    page = require(data, "page", FILE, "", str)
+    try:
+        c.page(page)
+    except KeyError:
+        raise ContentError(FILE, "page", f"no page {page!r} in data/course.yaml") from None
+    raw_ui = require(data, "ui", FILE, "", dict)
+    strings = {}
+    for lang in LANGS:
+        texts = require(raw_ui, lang, FILE, "ui", dict)
+        for k in UI_KEYS:
+            require(texts, k, FILE, f"ui.{lang}", str)
+        extra = set(texts) ^ set(raw_ui.get("en" if lang == "nl" else "nl") or {})
+        if extra:
+            raise ContentError(FILE, f"ui: {', '.join(sorted(extra))}", "present in one language only")
+        strings[lang] = {k: fill(v, lang, FILE, f"ui.{lang}.{k}") for k, v in texts.items()}
+    questions = bank(BANK)
+    lesson_ids = [p.id for p in c.lessons]
+    for q in questions:
+        if q.topic not in lesson_ids:
+            raise ContentError(FILE, f"question {q.id}: topic",
+                               f"must be the id of a lesson in data/course.yaml ({', '.join(lesson_ids)})")
+    return Settings(pass_mark, page, strings, questions)
+
+
+def settings() -> Settings:
+    path = data_dir() / "questions" / f"{BANK}.yaml"
+    try:
+        key = (str(path), path.stat().st_mtime, (data_dir() / "course.yaml").stat().st_mtime)
+    except FileNotFoundError:
+        raise ContentError(FILE, "file", "does not exist") from None
+    return _settings(key)
+
+
+def score(views, pass_mark: int) -> Result:
+    """The result of a list of QuestionViews: first answers only, per lesson in course order."""
+    by_topic = {}
+    for v in views:
+        right, total = by_topic.get(v.question.topic, (0, 0))
+        by_topic[v.question.topic] = (right + bool(v.first_try_right), total + 1)
+    topics = []
+    for n, lesson in enumerate(course().lessons, 1):
+        if lesson.id in by_topic:
+            right, total = by_topic[lesson.id]
+            topics.append(TopicScore(lesson.id, n, lesson.title, right, total, right * 100 < pass_mark * total,
+                                     lesson.notebook))
+    return Result(
+        total=len(views),
+        answered=sum(v.attempts > 0 for v in views),
+        right=sum(bool(v.first_try_right) for v in views),
+        pass_mark=pass_mark,
+        topics=tuple(topics),
+        missing=tuple(n for n, v in enumerate(views, 1) if v.attempts == 0),
+    )
+
+
+class FinalAssessment:
+    """The final test as one widget: the questions, progress, a result button and the result."""
+
+    def __init__(self, lang: str):
+        import ipywidgets as W
+
+        from .quiz import QuestionView
+
+        self.lang = check_lang(lang)
+        self.settings = settings()
+        self.t = self.settings.ui[lang]
+        questions = self.settings.questions
+        total = len(questions)
+        self.views = [QuestionView(q, lang, n, total, self._on_checked) for n, q in enumerate(questions, 1)]
+        intro = W.HTML(f'<div class="course-msg course-msg-info"><p>'
+                       f'{escape(self.t["intro"].format(total=total, pass_mark=self.settings.pass_mark))}</p></div>')
+        self.progress = W.HTML("")
+        self.progress.add_class("course-feedback")
+        self.button = W.Button(description=self.t["result_button"], tooltip=self.t["result_tooltip"],
+                               button_style="primary", layout=W.Layout(width="max-content"))
+        self.button.add_class("course-check")
+        self.button.on_click(lambda _button: self.show_result())
+        self.output = W.HTML("")
+        self.output.add_class("course-feedback")
+        self.output.add_class("course-result")
+        self._shown = False
+        self._update_progress()
+        self.widget = W.VBox([intro] + [v.widget for v in self.views] + [self.progress, self.button, self.output])
+        self.widget.add_class("course-quiz")
+        self.widget.add_class("course-assessment")
+
+    def result(self) -> Result:
+        return score(self.views, self.settings.pass_mark)
+
+    def _on_checked(self) -> None:
+        self._update_progress()
+        if self._shown:  # keep a result that is on screen up to date
+            self.show_result()
+
+    def _update_progress(self) -> None:
+        r = self.result()
+        self.progress.value = (f'<p class="course-progress">'
+                               f'{escape(self.t["progress"].format(answered=r.answered, total=r.total))}</p>')
+
+    def show_result(self) -> None:
+        self._shown = True
+        self.output.value = result_html(self.result(), self.lang, self.t, self.settings.page)
+
+
+def _lesson_link(topic: TopicScore, lang: str, t: dict, here: str) -> str:
+    label = t["lesson_label"].format(n=topic.number, title=topic.title[lang])
+    href = relative_link(here, topic.path[lang])
+    return (f'<a href="{escape(href)}" target="_blank" rel="noopener">{escape(label)}'
+            f' <span class="course-new-tab">{escape(t["new_tab"])}</span></a>')
+
+
+def result_html(r: Result, lang: str, t: dict, page_id: str) -> str:
+    """The result in words: never by colour alone (a word and a symbol), with a table per lesson."""
+    if r.answered == 0:
+        return f'<div class="course-msg course-msg-info" role="status"><p>ℹ {escape(t["empty"])}</p></div>'
+    if not r.finished:
+        text = t["unfinished"].format(answered=r.answered, total=r.total,
+                                      missing=", ".join(str(n) for n in r.missing))
+        return f'<div class="course-msg course-msg-info" role="status"><p>ℹ {escape(text)}</p></div>'
+    here = course().page(page_id).path(lang)
+    values = dict(right=r.right, total=r.total, percent=r.percent, pass_mark=r.pass_mark)
+    if r.passed:
+        verdict = (f'<div class="course-msg course-msg-right"><p><strong>✔ {escape(t["passed"].format(**values))}'
+                   f'</strong></p></div>')
+    else:
+        verdict = (f'<div class="course-msg course-msg-wrong"><p><strong>✘ {escape(t["failed"].format(**values))}'
+                   f'</strong></p><p>{escape(t["retry"])}</p></div>')
+    rows = []
+    for topic in r.topics:
+        status = f'↻ {t["status_revisit"]}' if topic.revisit else f'✔ {t["status_ok"]}'
+        label = t["lesson_label"].format(n=topic.number, title=topic.title[lang])
+        rows.append(f'<tr><th scope="row">{escape(label)}</th>'
+                    f'<td>{escape(t["score_of"].format(right=topic.right, total=topic.total))}</td>'
+                    f'<td>{escape(status)}</td></tr>')
+    table = (f'<table class="course-table"><caption>{escape(t["table_caption"])}</caption>'
+             f'<thead><tr><th scope="col">{escape(t["col_lesson"])}</th><th scope="col">{escape(t["col_score"])}</th>'
+             f'<th scope="col">{escape(t["col_advice"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    revisit = r.to_revisit
+    if revisit:
+        items = "".join(f"<li>{_lesson_link(topic, lang, t, here)}</li>" for topic in revisit)
+        advice = f'<h3>{escape(t["revisit_heading"])}</h3><ul class="course-revisit">{items}</ul>'
+    else:
+        advice = f'<p>{escape(t["revisit_none"])}</p>'
+    return f'<div class="course-result-body">{verdict}{advice}{table}</div>'
+
+
+@friendly_errors
+def show_final_assessment(lang: str) -> FinalAssessment:
+    """Display the final assessment in one language."""
+    assessment = FinalAssessment(lang)
+    show(assessment.widget)
+    return assessment

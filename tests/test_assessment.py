@@ -1,0 +1,225 @@
+"""The final assessment, driven in Python: answer, press "show my result", read the result."""
+import re
+
+import pytest
+import yaml
+
+from stalking_course.assessment import BANK, FinalAssessment, settings
+from stalking_course.content import REPO_ROOT, ContentError
+from stalking_course.course import course
+from stalking_course.questions import bank
+
+
+def text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def wrong_option(view):
+    return next(i for i, o in enumerate(view.question.options) if not o.correct)
+
+
+def answer(view, right: bool):
+    if right:
+        view.select(*view.question.correct)
+    else:
+        view.select(wrong_option(view))
+    view.check.click()
+
+
+@pytest.fixture
+def nl():
+    return FinalAssessment("nl")
+
+
+def test_the_bank_covers_every_lesson_and_has_at_least_fifteen_questions():
+    questions = bank(BANK)
+    assert len(questions) >= 15
+    assert {q.topic for q in questions} == {lesson.id for lesson in course().lessons}
+
+
+def test_the_pass_mark_lives_in_the_data_file():
+    raw = yaml.safe_load((REPO_ROOT / "data" / "questions" / f"{BANK}.yaml").read_text(encoding="utf-8"))
+    assert settings().pass_mark == raw["pass_mark"] == 80
+
+
+def test_nothing_answered_gives_the_empty_message(nl):
+    nl.button.click()
+    assert "nog geen vragen beantwoord" in nl.output.value
+    assert "Geslaagd" not in nl.output.value and "Nog niet geslaagd" not in nl.output.value
+
+
+def test_unfinished_names_the_open_questions_and_gives_no_verdict(nl):
+    for view in nl.views[:3]:
+        answer(view, True)
+    nl.button.click()
+    out = text(nl.output.value)
+    total = len(nl.views)
+    assert f"3 van de {total} vragen beantwoord" in out
+    assert "Vragen die nog open staan: 4, 5," in out
+    assert "geslaagd" not in out.lower()
+    assert f"Beantwoord: 3 van {total}" in nl.progress.value
+
+
+def test_all_right_passes_and_nothing_to_revisit(nl):
+    for view in nl.views:
+        answer(view, True)
+    nl.button.click()
+    out = text(nl.output.value)
+    total = len(nl.views)
+    assert f"✔ Geslaagd! Je hebt {total} van de {total} vragen in één keer goed: 100 procent" in out
+    assert "80 procent nodig" in out
+    assert "Je hoeft geen les opnieuw te lezen" in out
+    assert "↻" not in out
+    r = nl.result()
+    assert r.passed and r.to_revisit == []
+    for topic in r.topics:
+        assert topic.right == topic.total
+
+
+def test_all_wrong_fails_and_lists_every_lesson_to_revisit():
+    en = FinalAssessment("en")
+    for view in en.views:
+        answer(view, False)
+    en.button.click()
+    html = en.output.value
+    out = text(html)
+    assert "✘ Not passed yet" in out and "0 per cent" in out
+    r = en.result()
+    assert not r.passed and r.right == 0
+    assert [t.topic for t in r.to_revisit] == [lesson.id for lesson in course().lessons]
+    revisit = html.split('class="course-revisit"')[1].split("</ul>")[0]
+    for n, lesson in enumerate(course().lessons, 1):
+        assert f"Lesson {n}: {lesson.title['en']}" in text(revisit)
+        assert f'href="{lesson.notebook["en"].split("/")[-1]}"' in revisit, "links to the lesson from course.yaml"
+
+
+def test_only_the_first_answer_counts(nl):
+    view = nl.views[0]
+    answer(view, False)
+    answer(view, True)  # the trainee tries again to read the explanation
+    assert view.solved and view.first_try_right is False
+    for other in nl.views[1:]:
+        answer(other, True)
+    r = nl.result()
+    assert r.right == len(nl.views) - 1
+    first_topic = nl.views[0].question.topic
+    assert [t.topic for t in r.to_revisit] == [first_topic]
+
+
+def test_partial_answers_give_per_topic_numbers_and_the_verdict_against_the_pass_mark(nl):
+    """Wrong on every question of the first two lessons: the numbers per lesson and the verdict follow."""
+    lessons = [lesson.id for lesson in course().lessons]
+    wrong_topics = set(lessons[:2])
+    for view in nl.views:
+        answer(view, view.question.topic not in wrong_topics)
+    r = nl.result()
+    per_topic = {t.topic: (t.right, t.total) for t in r.topics}
+    for topic in lessons:
+        total = sum(v.question.topic == topic for v in nl.views)
+        assert per_topic[topic] == ((0 if topic in wrong_topics else total), total)
+    right = sum(v.question.topic not in wrong_topics for v in nl.views)
+    assert r.right == right and r.percent == 100 * right // len(nl.views)
+    assert r.passed == (right * 100 >= 80 * len(nl.views))
+    nl.button.click()
+    out = text(nl.output.value)
+    assert ("✔ Geslaagd!" in out) == r.passed and ("✘ Nog niet geslaagd" in out) != r.passed
+    for topic in r.topics:
+        row = f"{topic.right} van {topic.total}"
+        assert row in out
+    assert [t.topic for t in r.to_revisit] == lessons[:2]
+
+
+def test_just_below_and_at_the_pass_mark():
+    a = FinalAssessment("en")
+    total = len(a.views)
+    needed = -(-80 * total // 100)  # the smallest number right that reaches 80 per cent
+    for i, view in enumerate(a.views):
+        answer(view, i < needed)
+    assert a.result().passed
+    b = FinalAssessment("en")
+    for i, view in enumerate(b.views):
+        answer(view, i < needed - 1)
+    r = b.result()
+    assert not r.passed and r.percent < 80, "the percentage shown never rounds up to the pass mark"
+
+
+def test_a_shown_result_stays_up_to_date(nl):
+    answer(nl.views[0], True)
+    nl.button.click()
+    assert "nog open staan" in nl.output.value
+    for view in nl.views[1:]:
+        answer(view, True)
+    assert "Geslaagd" in nl.output.value
+
+
+def test_result_is_never_colour_alone_and_the_table_is_labelled(nl):
+    for view in nl.views:
+        answer(view, False)
+    nl.button.click()
+    html = nl.output.value
+    assert "<caption>" in html and 'scope="col"' in html and 'scope="row"' in html
+    assert "✘" in html and "↻" in html
+
+
+def test_the_browser_never_receives_which_answer_is_right(nl):
+    def tree(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from tree(child)
+
+    state = str([w.get_state() for w in tree(nl.widget)])
+    for view in nl.views:
+        for option in view.question.options:
+            assert option.feedback["nl"] not in state
+        assert view.question.explanation["nl"] not in state
+
+
+@pytest.fixture
+def broken_data(tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data", copy)
+    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
+    return copy
+
+
+def _edit(path, change):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_an_unknown_topic_is_named(broken_data):
+    _edit(broken_data / "questions" / f"{BANK}.yaml", lambda d: d["questions"][0].update(topic="no-such-lesson"))
+    with pytest.raises(ContentError, match=r"question fa-belaging: topic"):
+        settings()
+
+
+def test_a_bad_pass_mark_is_named(broken_data):
+    _edit(broken_data / "questions" / f"{BANK}.yaml", lambda d: d.update(pass_mark=180))
+    with pytest.raises(ContentError, match="pass_mark"):
+        settings()
+
+
+def test_a_missing_pass_mark_shows_a_message_not_a_traceback(broken_data, capsys):
+    from stalking_course.assessment import show_final_assessment
+
+    _edit(broken_data / "questions" / f"{BANK}.yaml", lambda d: d.pop("pass_mark"))
+    assert show_final_assessment("nl") is None
+    assert "pass_mark: missing" in capsys.readouterr().err
+
+
+def test_final_assessment_in_a_kernel():
+    """Inside a real ipykernel, as Voila runs it: answer everything right and ask for the result."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
+        'from stalking_course import show_final_assessment\na = show_final_assessment("en")',
+        "for v in a.views:\n    v.select(*v.question.correct)\n    v.check.click()\na.button.click()\nprint('RESULT', a.output.value)",
+    )]
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    out = "".join(o.get("text", "") for c in nb.cells for o in c.outputs)
+    assert "RESULT" in out and "✔ Passed!" in out
