@@ -197,3 +197,12 @@ def test_a_broken_question_bank_shows_a_message_on_the_page_not_a_traceback(brok
     html = "".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "Something is wrong with the course content" in html
     assert "data/questions/what-is-stalking.yaml: question forms-of-stalking.explanation: missing" in html
+
+
+def test_fact_cards_name_their_source_and_flag_medium_confidence():
+    from stalking_course.chrome import fact_html
+
+    high = fact_html("veilig_thuis_phone", "en")
+    assert "0800-2000" in high and "Source: Veilig Thuis Utrecht" in high and "medium confidence" not in high
+    medium = fact_html("complaint_offence", "nl")
+    assert "gemiddelde zekerheid" in medium

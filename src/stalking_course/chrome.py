@@ -87,8 +87,9 @@ def page_footer(page_id: str, lang: str) -> None:
 
 def fact_html(key: str, lang: str) -> str:
     t, f = ui(lang), fact(key)
+    confidence = f' ({escape(t["confidence_medium"])})' if f.confidence == "medium" else ""
     return (f'<aside class="course-fact" aria-label="{escape(t["fact"])}"><p>{escape(f.text[lang])}</p>'
-            f'<p class="course-source">{escape(t["source"])}: {escape(f.source)}</p></aside>')
+            f'<p class="course-source">{escape(t["source"])}: {escape(f.source)}{confidence}</p></aside>')
 
 
 @friendly_errors
