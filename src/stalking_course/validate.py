@@ -19,6 +19,16 @@ def validate_all() -> dict:
         ui(lang)
     counts = {"facts": len(facts()), "relations": len(relations()), "pages": len(course().pages)}
     counts["questions"] = sum(len(bank(b)) for b in bank_ids())
+    # The page modules' own data files; imported here, not at the top, to keep this module light for the app.
+    from .assessment import settings
+    from .cases import cases
+    from .resources import data as resources
+    from .signals import exercise, exercise_ids
+
+    settings()
+    resources()
+    counts["cases"] = len(cases())
+    counts["signal exercises"] = len([exercise(e) for e in exercise_ids()])
     return counts
 
 
