@@ -1,0 +1,247 @@
+"""The incident diary (diary.py): weekly counts, escalation, safe handling of what a trainee types, and
+broken diary data named with file and field."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+
+from stalking_course import pagekit
+from stalking_course.content import LANGS, REPO_ROOT, ContentError
+from stalking_course.diary import (MAX_DESCRIPTION, DiaryEditor, check_entry, config, escalation, load_diary,
+                                   show_diary_timeline, show_diary_weeks, timeline_html, weekly_counts)
+
+HOSTILE = ("<script>alert('x')</script>", '<img src=x onerror="alert(1)">', "<b onmouseover=alert(1)>hi</b>")
+
+
+def _no_markup_from_input(html: str) -> None:
+    assert "<script" not in html.lower()
+    assert "<img" not in html.lower()
+    assert "<b onmouseover" not in html.lower()
+    assert not re.search(r"<[^>]*\sonerror\s*=", html, re.I)
+
+
+# ---- the sample diary
+
+def test_the_sample_diary_is_fictional_and_says_so():
+    sample = config()["sample"]
+    assert sample["fictional"] is True
+    assert "verzonnen" in sample["title"]["nl"].lower() and "fictional" in sample["title"]["en"].lower()
+    assert "fictional" in sample["file"]
+
+
+def test_weekly_counts_of_the_sample_diary():
+    weeks = weekly_counts(load_diary())
+    assert list(weeks["week"]) == [1, 2, 3, 4, 5, 6]
+    assert list(weeks["contacts"]) == [1, 2, 4, 6, 8, 11]
+    assert list(weeks["threats"]) == [0, 0, 0, 1, 2, 3]
+    assert all(d.weekday() == 0 for d in weeks["week_start"]), "weeks start on Monday"
+    assert str(weeks["week_start"].iloc[0].date()) == "2025-02-03"
+    assert weeks["contacts"].sum() == len(load_diary())
+
+
+def test_escalation_is_visible():
+    """What the quiz (escalation-in-the-diary) says: more contacts every week, threats from week 4."""
+    weeks = weekly_counts(load_diary())
+    assert weeks["contacts"].is_monotonic_increasing and weeks["contacts"].diff().dropna().gt(0).all()
+    e = escalation(load_diary())
+    assert e["escalating"] and e["rising"]
+    assert e["first_week"]["threats"] == 0 and e["first_threat_week"] == 4
+    assert e["busiest_week"]["week"] == 6 and e["busiest_week"]["contacts"] == 11
+
+
+def test_the_quiz_quote_is_in_week_six_of_the_diary():
+    df = load_diary()
+    quote = "Als ik je niet kan hebben, zorg ik dat niemand je heeft."
+    row = df[df["description_nl"].str.contains(quote, regex=False)]
+    assert len(row) == 1 and bool(row["threat"].iloc[0])
+    assert row["date"].iloc[0] >= weekly_counts(df)["week_start"].iloc[5]
+
+
+def test_weeks_without_entries_count_as_zero():
+    df = load_diary()
+    later = df[df["date"] >= "2025-03-03"]
+    early = df[df["date"] < "2025-02-10"]
+    import pandas as pd
+    weeks = weekly_counts(pd.concat([early, later]))
+    assert list(weeks["contacts"]) == [1, 0, 0, 0, 8, 11]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_timeline_groups_by_week_and_marks_threats_in_words(lang):
+    html = timeline_html(load_diary(), lang)
+    t = config()["ui"][lang]
+    assert html.count('scope="colgroup"') == 6
+    assert html.count(t["threat_yes"]) == 6, "each threat says so in words, with a symbol"
+    assert 'role="region"' in html and 'tabindex="0"' in html, "the scrollable timeline can be reached by keyboard"
+    assert "<caption>" in html
+
+
+# ---- the trainee's entry
+
+@pytest.fixture
+def editor():
+    return DiaryEditor("nl")
+
+
+def _fill(ed, description, kind="message", day=dt.date(2025, 3, 18), threat=False):
+    ed.date.value = day
+    ed.kind.value = kind
+    ed.description.value = description
+    ed.threat.value = threat
+
+
+def test_every_form_field_is_labelled(editor):
+    for w in (editor.date, editor.time, editor.kind, editor.kept, editor.threat, editor.description, editor.add, editor.reset):
+        assert w.description.strip(), type(w).__name__
+
+
+def test_a_valid_entry_is_added_and_the_weeks_update(editor):
+    _fill(editor, "Stond om 8 uur bij mijn werk.", threat=True)
+    assert editor.submit()
+    weeks = weekly_counts(editor.diary)
+    assert list(weeks["contacts"])[-1] == 1 and list(weeks["threats"])[-1] == 1 and len(weeks) == 7
+    assert "course-msg-right" in editor.message.value and "✔" in editor.message.value
+    assert "Stond om 8 uur bij mijn werk." in editor.result.value
+    assert editor.description.value == "" and editor.threat.value is False, "ready for the next entry"
+    editor.start_again()
+    assert editor.added == 0 and len(weekly_counts(editor.diary)) == 6
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_input_is_escaped_never_rendered(editor, text):
+    _fill(editor, text)
+    assert editor.submit()
+    _no_markup_from_input(editor.result.value)
+    _no_markup_from_input(editor.message.value)
+    assert "&lt;" in editor.result.value
+    for lang in LANGS:
+        _no_markup_from_input(timeline_html(editor.diary, lang))
+
+
+def test_hostile_input_in_the_sample_csv_is_escaped_too(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data", copy)
+    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
+    csv = copy / "diary" / "fictional-diary-noor.csv"
+    text = csv.read_text(encoding="utf-8").replace("Vier appjes", '<img src=x onerror="alert(1)"> Vier appjes', 1)
+    csv.write_text(text, encoding="utf-8")
+    html = timeline_html(load_diary(), "nl")
+    _no_markup_from_input(html)
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+@pytest.mark.parametrize("description", ["", "   \n\t  "])
+def test_empty_input_gets_a_clear_message_and_loses_nothing(editor, description):
+    editor.kind.value = "call"
+    editor.threat.value = True
+    editor.description.value = description
+    before = len(editor.diary)
+    assert not editor.submit()
+    assert "course-msg-wrong" in editor.message.value and "✘" in editor.message.value
+    assert config()["ui"]["nl"]["err_description_missing"] in editor.message.value
+    assert len(editor.diary) == before
+    assert editor.kind.value == "call" and editor.threat.value is True and editor.description.value == description
+
+
+def test_everything_missing_is_listed_at_once():
+    entry, problems = check_entry("en", None, None, None, "written", "")
+    t = config()["ui"]["en"]
+    assert entry is None
+    assert problems == [t["err_date_missing"], t["err_kind_missing"], t["err_description_missing"]]
+
+
+def test_a_date_outside_the_practice_diary_is_refused(editor):
+    assert editor.date.min == dt.date(2025, 2, 6) and editor.date.max == dt.date(2025, 5, 11), "the date picker offers the range"
+    entry, problems = check_entry("nl", dt.date(1999, 1, 1), None, "call", "written", "x")
+    assert entry is None and problems == [config()["ui"]["nl"]["err_date_range"].format(
+        first="6 februari 2025", last="11 mei 2025")]
+
+
+def test_a_hundred_kilobytes_of_text_is_refused_with_a_message(editor):
+    big = "<script>" + "a" * 100 * 1024
+    _fill(editor, big)
+    assert not editor.submit()
+    assert "1.000" in editor.message.value and "course-msg-wrong" in editor.message.value
+    assert editor.description.value == big, "the text stays in the box to be shortened"
+    assert editor.added == 0
+    assert len(editor.message.value) < 2000, "the message does not repeat the text"
+
+
+def test_the_longest_allowed_description_is_accepted(editor):
+    _fill(editor, "b" * MAX_DESCRIPTION)
+    assert editor.submit()
+
+
+def test_control_characters_are_removed():
+    entry, problems = check_entry("nl", dt.date(2025, 3, 18), None, "call", "written", "a\x00b\x1bc\nd")
+    assert not problems and entry["description_nl"] == "abc\nd"
+
+
+# ---- broken diary data: file and field named
+
+@pytest.fixture
+def broken(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data", copy)
+    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
+    return copy / "diary"
+
+
+def _replace_in_csv(folder, old, new):
+    csv = folder / "fictional-diary-noor.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_bad_date_is_named_with_file_line_and_column(broken):
+    _replace_in_csv(broken, "2025-02-11", "11-02-2025")
+    with pytest.raises(ContentError) as err:
+        load_diary()
+    assert err.value.file == "data/diary/fictional-diary-noor.csv"
+    assert err.value.field == "line 3, column date"
+
+
+def test_an_unknown_kind_is_named(broken):
+    _replace_in_csv(broken, ",gift,", ",bloemen,")
+    with pytest.raises(ContentError, match=r"fictional-diary-noor.csv: line 4, column kind: 'bloemen' is not one of the kinds"):
+        load_diary()
+
+
+def test_a_threat_that_is_not_yes_or_no_is_named(broken):
+    _replace_in_csv(broken, ",message,no,", ",message,misschien,")
+    with pytest.raises(ContentError, match=r"line 2, column threat: must be yes or no"):
+        load_diary()
+
+
+def test_a_missing_column_is_named(broken):
+    csv = broken / "fictional-diary-noor.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    csv.write_text("\n".join(l.rsplit(",", 1)[0] if i == 0 else l for i, l in enumerate(lines)), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_diary()
+    assert err.value.file == "data/diary/fictional-diary-noor.csv" and err.value.field == "column description_en"
+
+
+def test_a_missing_interface_text_is_named(broken):
+    yml = broken / "diary.yaml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace('    form_add: "Add to the diary"\n', ""), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"data/diary/diary.yaml: ui.en.form_add: missing"):
+        load_diary()
+
+
+def test_a_sample_not_marked_fictional_is_refused(broken):
+    yml = broken / "diary.yaml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("fictional: true", "fictional: false"), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"sample.fictional"):
+        load_diary()
+
+
+def test_the_page_shows_a_message_not_a_traceback(broken, monkeypatch):
+    shown = []
+    monkeypatch.setattr(pagekit, "show_html", shown.append)
+    _replace_in_csv(broken, "2025-02-11", "gisteren")
+    show_diary_timeline("nl")
+    show_diary_weeks("en")
+    assert len(shown) == 2 and all('role="alert"' in s and "fictional-diary-noor.csv" in s for s in shown)
