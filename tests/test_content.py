@@ -206,3 +206,11 @@ def test_fact_cards_name_their_source_and_flag_medium_confidence():
     assert "0800-2000" in high and "Source: Veilig Thuis Utrecht" in high and "medium confidence" not in high
     medium = fact_html("complaint_offence", "nl")
     assert "gemiddelde zekerheid" in medium
+
+
+def test_right_answers_are_not_always_in_the_same_place():
+    """A trainee should not learn that 'the first option is right'."""
+    for bank_id in bank_ids():
+        positions = [min(q.correct) for q in bank(bank_id) if q.type == "single"]
+        if len(positions) >= 3:
+            assert len(set(positions)) > 1, f"{bank_id}: the right answer is always option {positions[0] + 1}"

@@ -22,11 +22,15 @@ def validate_all() -> dict:
     # The page modules' own data files; imported here, not at the top, to keep this module light for the app.
     from .assessment import settings
     from .cases import cases
+    from .diary import validate_diary
+    from .stats import validate_stats
     from .resources import data as resources
     from .signals import exercise, exercise_ids
 
     settings()
     resources()
+    validate_stats()
+    validate_diary()
     counts["cases"] = len(cases())
     counts["signal exercises"] = len([exercise(e) for e in exercise_ids()])
     return counts
