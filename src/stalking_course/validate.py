@@ -26,11 +26,13 @@ def validate_all() -> dict:
     from .stats import validate_stats
     from .resources import data as resources
     from .signals import exercise, exercise_ids
+    from .slides import validate as validate_slides
 
     settings()
     resources()
     validate_stats()
     validate_diary()
+    counts.update(validate_slides())
     counts["cases"] = len(cases())
     counts["signal exercises"] = len([exercise(e) for e in exercise_ids()])
     return counts

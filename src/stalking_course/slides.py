@@ -1,0 +1,1100 @@
+"""The trainer's material: offline reveal.js decks, answer keys, session plans and index pages.
+
+    python -m stalking_course.slides build [--out DIR] [--lang nl] [--lesson ID] [--jobs N]
+    python -m stalking_course.slides keys  [--out DIR]       index pages and answer keys only (fast)
+    python -m stalking_course.slides readme [--check]        refresh the generated parts of slides/README.md
+    python -m stalking_course.slides serve [--port 8000]     show slides/build on http://localhost
+
+`make slides` runs `build`: for every lesson in data/course.yaml and both languages it executes the
+notebook (nbclient), turns the result into a static deck and writes
+
+    slides/build/index.html                  the two languages
+    slides/build/<lang>/index.html           decks, session plans, content notice, what to do on a disclosure
+    slides/build/<lang>/<notebook>.html      one deck per lesson (the notebook's file name)
+    slides/build/<lang>/answer-keys.html     every question bank, exercise and case, from data/
+    slides/build/reveal.js/                  reveal.js 4.x from slides/node_modules (npm ci, pinned)
+
+How a notebook becomes a deck:
+- the slides are the notebook's own cell metadata (slideshow.slide_type); `notes` cells are the speaker notes;
+- code is hidden; HTML outputs (facts, charts, tables) stay; navigation bars are dropped;
+- a widget needs a kernel, which a static deck does not have, so each is replaced by a static equivalent
+  (static_for() below): a quiz becomes, per question, a question slide and an answer slide with the
+  explanation (feedback per option in the notes); the signal exercise gets an answer slide; the referral
+  guide becomes a table; any other widget a short note. Everything comes from data/ through the same
+  loaders the widgets use (questions.bank(), signals.exercise(), referral.advise()).
+- nothing is loaded from outside the machine: reveal.js from ../reveal.js/, styles inlined, no jQuery,
+  require.js, widget renderer, MathJax or mermaid.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import functools
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .content import LANGS, REPO_ROOT, ContentError, bilingual, check_lang, fill, load_yaml, require
+from .content import ui as course_ui
+
+FILE = "data/slides.yaml"
+PACKAGE_DIR = Path(__file__).resolve().parent
+SLIDES_DIR = REPO_ROOT / "slides"
+BUILD_DIR = SLIDES_DIR / "build"
+README = SLIDES_DIR / "README.md"
+DECK_TEMPLATES = SLIDES_DIR / "templates"
+TEMPLATES = PACKAGE_DIR / "share" / "jupyter" / "voila" / "templates"
+LIVE_STATIC = TEMPLATES / "course-reveal" / "static"
+COURSE_STATIC = TEMPLATES / "course" / "static"
+REVEAL_PACKAGE = SLIDES_DIR / "node_modules" / "reveal.js"
+# What a deck needs from the reveal.js package (it is 5 MB; these are a few hundred kB).
+REVEAL_FILES = ("LICENSE", "dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
+                "dist/theme/fonts/source-sans-pro/*", "plugin/notes/notes.js")
+DECK_SIZE = {"width": 1280, "height": 720}
+
+CALL = re.compile(r"\b(show_[a-z_]+)\s*\(([^()]*)\)")
+STRING = re.compile(r"""["']([^"'\\]*)["']""")
+NAV = re.compile(r'<nav class="course-(?:nav|footer)".*?</nav>', re.S)
+SECTION_OPEN = re.compile(r"<section\b")
+SECTION_CLOSE = re.compile(r"</section\s*>")
+WIDGET = "application/vnd.jupyter.widget-view+json"
+PLACEHOLDER = "PLACEHOLDER"
+
+
+class SlidesError(RuntimeError):
+    """The slides cannot be built (a notebook fails, a content error, npm missing)."""
+
+
+# ---------------------------------------------------------------- text from data/slides.yaml
+
+def _filled(value, lang: str, field: str):
+    if isinstance(value, str):
+        return fill(value, lang, FILE, field)
+    if isinstance(value, list):
+        return [_filled(v, lang, f"{field}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def texts(lang: str) -> dict:
+    """Interface text of the trainer's material in one language, facts filled in."""
+    check_lang(lang)
+    data = load_yaml("slides.yaml")
+    strings = require(require(data, "ui", FILE, "", dict), lang, FILE, "ui", dict)
+    other = data["ui"].get("en" if lang == "nl" else "nl") or {}
+    missing = set(strings) ^ set(other)
+    if missing:
+        raise ContentError(FILE, "ui: " + ", ".join(sorted(missing)), "present in one language only")
+    return {key: _filled(value, lang, f"ui.{lang}.{key}") for key, value in strings.items()}
+
+
+def disclosure(lang: str) -> list:
+    data = load_yaml("slides.yaml")
+    paragraphs = require(require(data, "disclosure", FILE, "", dict), lang, FILE, "disclosure", list)
+    return [fill(p, lang, FILE, f"disclosure.{lang}[{i}]") for i, p in enumerate(paragraphs)]
+
+
+# ---------------------------------------------------------------- reveal.js from the npm registry
+
+def pinned_reveal_version() -> str:
+    lock = json.loads((SLIDES_DIR / "package-lock.json").read_text(encoding="utf-8"))
+    return lock["packages"]["node_modules/reveal.js"]["version"]
+
+
+def ensure_reveal(log=print) -> Path:
+    """slides/node_modules/reveal.js at the pinned version; runs `npm ci` in slides/ when it is missing."""
+    want = pinned_reveal_version()
+    manifest = REVEAL_PACKAGE / "package.json"
+    have = json.loads(manifest.read_text(encoding="utf-8")).get("version") if manifest.is_file() else None
+    if have != want:
+        npm = shutil.which("npm")
+        if not npm:
+            raise SlidesError(f"reveal.js {want} is not in slides/node_modules and npm was not found. "
+                              "Install Node.js (with npm), then run `make slides` again.")
+        log(f"Installing reveal.js {want} (npm ci in slides/) ...")
+        run = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=SLIDES_DIR,
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            raise SlidesError(f"npm ci in slides/ failed:\n{run.stdout}{run.stderr}")
+    return REVEAL_PACKAGE
+
+
+def _complete(target: Path) -> bool:
+    return all(any(target.glob(pattern)) for pattern in REVEAL_FILES)
+
+
+def copy_reveal(target: Path) -> Path:
+    """Copy the files a deck needs from the reveal.js package to target (unchanged files are skipped).
+    Offline without slides/node_modules, an earlier complete copy is used as it is."""
+    manifest = REVEAL_PACKAGE / "package.json"
+    if not manifest.is_file() and _complete(target):
+        return target
+    source = ensure_reveal()
+    for pattern in REVEAL_FILES:
+        for path in sorted(source.glob(pattern)):
+            dest = target / path.relative_to(source)
+            if dest.is_file() and dest.stat().st_size == path.stat().st_size and dest.stat().st_mtime >= path.stat().st_mtime:
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest)
+    return target
+
+
+def ensure_live_assets() -> Path:
+    """reveal.js for the live presentation, served by Voila from templates/course-reveal/static/reveal."""
+    return copy_reveal(LIVE_STATIC / "reveal")
+
+
+# ---------------------------------------------------------------- reading notebooks
+
+def _slide_type(cell) -> str:
+    return ((cell.get("metadata") or {}).get("slideshow") or {}).get("slide_type", "-") or "-"
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def calls(source: str) -> list:
+    """The show_*(...) calls in a code cell, each as (function, [string arguments])."""
+    return [(m.group(1), STRING.findall(m.group(2))) for m in CALL.finditer(source)]
+
+
+def count_slides(cells) -> int:
+    """How many slides reveal.js makes of these cells (as nbconvert groups them: the first visible cell
+    starts a slide, then every `slide` or `subslide` cell)."""
+    n, started = 0, False
+    for cell in cells:
+        kind = _slide_type(cell)
+        if not started:
+            if kind not in ("notes", "skip"):
+                n, started = 1, True
+        elif kind in ("slide", "subslide"):
+            n += 1
+    return n
+
+
+def is_placeholder(nb) -> bool:
+    return any(PLACEHOLDER in _source(c) for c in nb["cells"])
+
+
+def read_notebook(path: str):
+    import nbformat
+
+    return nbformat.read(REPO_ROOT / path, as_version=4)
+
+
+# ---------------------------------------------------------------- static equivalents of widgets
+
+@dataclass
+class Static:
+    """What a deck shows instead of a widget: HTML in its place, and slides that follow its slide."""
+
+    inline: str
+    slides: list = field(default_factory=list)  # [(slide html, notes html)]
+
+
+def _letter(i: int) -> str:
+    return chr(ord("A") + i)
+
+
+def _kicker(text: str) -> str:
+    return f'<p class="deck-kicker">{escape(text)}</p>'
+
+
+def quiz_static(bank_id: str, lang: str) -> Static:
+    """A question slide and an answer slide per question (feedback on every option in the notes)."""
+    from .questions import bank
+
+    t, cu = texts(lang), course_ui(lang)
+    questions = bank(bank_id)
+    total = len(questions)
+    slides = []
+    for n, q in enumerate(questions, 1):
+        kicker = _kicker(cu["question_of"].format(n=n, total=total))
+        hint = cu["choose_one"] if q.type == "single" else cu["choose_all"]
+        options = "".join(f'<li><span class="deck-letter">{_letter(i)}</span> {escape(o.text[lang])}</li>'
+                          for i, o in enumerate(q.options))
+        question = (f'<div class="deck-question" data-question="{escape(bank_id)}/{escape(q.id)}">{kicker}'
+                    f'<h2>{escape(q.text[lang])}</h2><p class="deck-hint">{escape(hint)}</p>'
+                    f'<ol class="deck-options">{options}</ol></div>')
+        vote = f"<p>{escape(t['quiz_vote_notes'])}</p>"
+        marked = []
+        for i, o in enumerate(q.options):
+            mark = f"✔ {t['right_label']}" if o.correct else f"✘ {t['wrong_label']}"
+            cls = "deck-right" if o.correct else "deck-wrong"
+            marked.append(f'<li class="{cls}"><span class="deck-letter">{_letter(i)}</span> '
+                          f'<span class="deck-mark">{escape(mark)}:</span> {escape(o.text[lang])}</li>')
+        answer = (f'<div class="deck-answer" data-answer="{escape(bank_id)}/{escape(q.id)}" '
+                  f'data-key="{"".join(_letter(i) for i in sorted(q.correct))}">'
+                  f'{_kicker(t["answer_heading"].format(n=n))}<h2>{escape(q.text[lang])}</h2>'
+                  f'<ol class="deck-options">{"".join(marked)}</ol>'
+                  f'<p class="deck-explanation"><strong>{escape(cu["explanation"])}:</strong> '
+                  f'{escape(q.explanation[lang])}</p></div>')
+        feedback = "".join(f"<li>{_letter(i)} {'✔' if o.correct else '✘'} {escape(o.feedback[lang])}</li>"
+                           for i, o in enumerate(q.options))
+        notes = f"<p>{escape(t['quiz_answer_notes'])}</p><ul>{feedback}</ul>"
+        slides += [(question, vote), (answer, notes)]
+    inline = f'<p class="deck-note">{escape(t["quiz_follows"].format(n=total))}</p>'
+    return Static(inline, slides)
+
+
+def quiz_preview(bank_id: str, lang: str) -> Static:
+    """For the speaker view of the live presentation: the questions, no answers, no extra slides."""
+    from .questions import bank
+
+    items = "".join(f"<li>{escape(q.text[lang])}</li>" for q in bank(bank_id))
+    return Static(f'<ol class="deck-items">{items}</ol>')
+
+
+def signals_static(exercise_id: str, lang: str) -> Static:
+    """The situations on the exercise's slide, and an answer slide saying which are signals."""
+    from . import signals
+
+    t = texts(lang)
+    ex = signals.exercise(exercise_id)
+    items = "".join(f"<li>{escape(item.text[lang])}</li>" for item in ex.items)
+    inline = (f'<ol class="deck-items">{items}</ol>'
+              f'<p class="deck-note">{escape(t["signals_follow"])}</p>')
+    marked = []
+    for item in ex.items:
+        mark = f"✔ {t['keys_signal_yes']}" if item.signal else f"✘ {t['keys_signal_no']}"
+        cls = "deck-right" if item.signal else "deck-wrong"
+        marked.append(f'<li class="{cls}"><span class="deck-mark">{escape(mark)}:</span> {escape(item.text[lang])}</li>')
+    compact = " deck-compact" if len(marked) > 6 else ""
+    answer = (f'<div class="deck-answer" data-signals="{escape(exercise_id)}"><h2>{escape(t["signals_answer_heading"])}</h2>'
+              f'<ol class="deck-options{compact}">{"".join(marked)}</ol></div>')
+    feedback = "".join(f"<li>{'✔' if item.signal else '✘'} {escape(item.text[lang])}: {escape(item.feedback[lang])}</li>"
+                       for item in ex.items)
+    notes = f"<p>{escape(t['signals_notes'])}</p><ul>{feedback}</ul>"
+    return Static(inline, [(answer, notes)])
+
+
+def signals_preview(exercise_id: str, lang: str) -> Static:
+    from . import signals
+
+    items = "".join(f"<li>{escape(item.text[lang])}</li>" for item in signals.exercise(exercise_id).items)
+    return Static(f'<ol class="deck-items">{items}</ol>')
+
+
+def referral_table_html(lang: str) -> str:
+    """The referral guide as a table: every relation the engine knows, and the rule for danger to life."""
+    from .referral import advise, relation_label, relations
+
+    t = texts(lang)
+    rows = []
+    for relation in relations():
+        a = advise(relation)
+        rows.append(f"<tr><td>{escape(relation_label(relation, lang))}</td>"
+                    f"<td><strong>{escape(a.service_name(lang))}</strong> ({escape(a.contact())})</td></tr>")
+    danger = advise(relations()[0], True)
+    return (f'<table class="deck-guide"><caption>{escape(t["guide_heading"])}</caption>'
+            f'<thead><tr><th scope="col">{escape(t["guide_col_relation"])}</th>'
+            f'<th scope="col">{escape(t["guide_col_referral"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f'<p class="deck-explanation">{escape(t["guide_danger"])} <strong>{escape(danger.service_name(lang))}</strong>. '
+            f'{escape(danger.explanation[lang])}</p>')
+
+
+def _note(key: str, lang: str) -> Static:
+    return Static(f'<p class="deck-note">ℹ {escape(texts(lang)[key])}</p>')
+
+
+def static_for(function: str, args: list, lang: str, preview: bool = False):
+    """The static equivalent of one show_*() call, or None when the call needs none (plain HTML)."""
+    if function == "show_quiz" and args:
+        return quiz_preview(args[0], lang) if preview else quiz_static(args[0], lang)
+    if function == "show_signal_sorter" and args:
+        return signals_preview(args[0], lang) if preview else signals_static(args[0], lang)
+    if function == "show_referral_guide":
+        return Static(referral_table_html(lang))
+    if function == "show_final_assessment":
+        return _note("assessment_note", lang)
+    return None
+
+
+def extra_slides(source: str, lang: str) -> int:
+    """How many slides the static equivalents of a code cell add to the deck."""
+    total = 0
+    for function, args in calls(source):
+        static = static_for(function, args, lang)
+        total += len(static.slides) if static else 0
+    return total
+
+
+def expected_slides(path: str, lang: str) -> int:
+    """The number of slides in the deck of a notebook: its own slides plus the quiz and exercise slides."""
+    nb = read_notebook(path)
+    return count_slides(nb.cells) + sum(extra_slides(_source(c), lang) for c in nb.cells if c.cell_type == "code")
+
+
+# ---------------------------------------------------------------- from executed notebook to deck
+
+def _html_output(html: str) -> dict:
+    import nbformat
+
+    return nbformat.v4.new_output("display_data", data={"text/html": html})
+
+
+def _html_cell(html: str, slide_type: str, cell_id: str):
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("", id=cell_id)
+    cell.metadata["slideshow"] = {"slide_type": slide_type}
+    cell.outputs = [_html_output(html)]
+    return cell
+
+
+def _clean_html(html: str) -> str:
+    """Page chrome that has no place on a slide: navigation bars; <section> inside content is a slide to reveal."""
+    html = NAV.sub("", html)
+    return SECTION_CLOSE.sub("</div>", SECTION_OPEN.sub("<div", html))
+
+
+def _content_error(cell, where: str) -> None:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream" and "course content error" in "".join(out.get("text", "")):
+            raise SlidesError(f"{where}: {''.join(out['text']).strip()}")
+
+
+def transform(nb, lang: str, where: str, preview: bool = False):
+    """An executed notebook made ready for a static deck (see the module docstring)."""
+    cells, pending = [], []
+    for index, cell in enumerate(nb.cells):
+        if _slide_type(cell) in ("slide", "subslide") and pending:
+            cells.extend(pending)
+            pending = []
+        if cell.cell_type != "code":
+            cells.append(cell)
+            continue
+        _content_error(cell, where)
+        had_widget = False
+        outputs = []
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if out.get("output_type") not in ("display_data", "execute_result"):
+                continue  # streams (print, warnings) and errors never go on a slide
+            if WIDGET in data:
+                had_widget = True
+                continue
+            if "text/html" in data:
+                html = data["text/html"]
+                html = "".join(html) if isinstance(html, list) else html
+                out = _html_output(_clean_html(html))
+            elif not any(k.startswith("image/") for k in data):
+                continue  # a bare text/plain repr: code talking, not content
+            outputs.append(out)
+        statics = [s for s in (static_for(f, a, lang, preview) for f, a in calls(_source(cell))) if s]
+        if not statics and had_widget:
+            statics = [_note("interactive_note", lang)]
+        for n, static in enumerate(statics):
+            outputs.append(_html_output(static.inline))
+            for k, (slide, notes) in enumerate(static.slides):
+                base = f"{cell.get('id', index)}-static-{n}-{k}"
+                pending += [_html_cell(slide, "slide", base), _html_cell(notes, "notes", base + "-notes")]
+        cell.outputs = outputs
+        cells.append(cell)
+    cells.extend(pending)
+    nb.cells = cells
+    return nb
+
+
+def deck_file(path: str) -> str:
+    """Where the deck of a notebook goes, relative to the build folder: <lang>/<notebook name>.html."""
+    p = Path(path)
+    return f"{p.parent.name}/{p.stem}.html"
+
+
+def _rewrite_links(html: str, path: str, lang: str) -> str:
+    """Links to other notebooks point to their decks (or, when a page has no deck, the index page)."""
+    from .course import course
+
+    decks = {p.path(lg): deck_file(p.path(lg)) for p in course().lessons for lg in LANGS}
+    here = posixpath.dirname(deck_file(path))
+
+    def sub(match):
+        href, anchor = match.group(2), match.group(3) or ""
+        if re.match(r"^[a-z]+:", href):
+            return match.group(0)
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href))
+        deck = decks.get(target)
+        new = posixpath.relpath(deck, here) + anchor if deck else "index.html"
+        return f'{match.group(1)}"{escape(new)}"'
+
+    return re.sub(r'(href=)"([^"#]+\.ipynb)(#[^"]*)?"', sub, html)
+
+
+@functools.lru_cache(maxsize=None)
+def _asset(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _exporter(lang: str, reveal_prefix: str):
+    from nbconvert import SlidesExporter
+
+    return SlidesExporter(
+        template_name="course-deck", extra_template_basedirs=[str(DECK_TEMPLATES)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        reveal_url_prefix=reveal_prefix, reveal_theme="white", reveal_transition="fade", reveal_number="c/t",
+        reveal_width=str(DECK_SIZE["width"]), reveal_height=str(DECK_SIZE["height"]), language_code=lang,
+    )
+
+
+def export_deck(nb, path: str, page, lang: str, reveal_prefix: str = "../reveal.js") -> str:
+    """The HTML of one deck from a transformed notebook."""
+    t = texts(lang)
+    resources = {
+        "course_css": _asset(COURSE_STATIC / "course.css"),
+        "deck_css": _asset(LIVE_STATIC / "course-reveal.css"),
+        "deck_js": _asset(LIVE_STATIC / "course-reveal.js"),
+    }
+    body, _ = _exporter(lang, reveal_prefix).from_notebook_node(nb, resources=resources)
+    title = f"{page.title[lang]} – {t['deck_suffix']}"
+    body = re.sub(r"<title>.*?</title>", lambda _m: f"<title>{escape(title)}</title>", body, count=1, flags=re.S)
+    return _rewrite_links(body, path, lang)
+
+
+# ---------------------------------------------------------------- executing notebooks
+
+async def execute_async(notebooks: list, jobs: int = 1) -> None:
+    """Run the notebooks [(path, nb)] in place, `jobs` kernels at a time (each notebook its own kernel,
+    shut down when it is done). A failing cell raises SlidesError naming the notebook."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    semaphore = asyncio.Semaphore(max(1, jobs))
+
+    async def one(path, nb):
+        async with semaphore:
+            client = NotebookClient(nb, timeout=180, kernel_name="python3", allow_errors=False,
+                                    resources={"metadata": {"path": str((REPO_ROOT / path).parent)}})
+            try:
+                await client.async_execute()
+            except CellExecutionError as error:
+                raise SlidesError(f"{path} failed to run:\n{error}") from None
+
+    results = await asyncio.gather(*(one(p, nb) for p, nb in notebooks), return_exceptions=True)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    if errors:
+        raise errors[0]
+
+
+def execute(notebooks: list, jobs: int | None = None) -> None:
+    """execute_async() for scripts: by default as many kernels at a time as there are CPUs (at most 4)."""
+    asyncio.run(execute_async(notebooks, jobs or min(4, os.cpu_count() or 1)))
+
+
+async def preview_deck(path: str, lang: str, reveal_prefix: str) -> str:
+    """The slides the speaker view shows as 'current' and 'upcoming' during a live presentation: the same
+    slides as the live page (widgets replaced in place, no extra quiz slides), from one run of the notebook
+    in a kernel that is shut down straight after, so the previews need no kernel of their own."""
+    from .course import course
+
+    page, _lang = course().by_path()[path]
+    nb = read_notebook(path)
+    await execute_async([(path, nb)], 1)
+    return export_deck(transform(nb, lang, path, preview=True), path, page, lang, reveal_prefix)
+
+
+# ---------------------------------------------------------------- answer keys
+
+def _banks_by_page() -> list:
+    """[(page or None, bank id)] in course order: the banks each page asks, then banks no page names."""
+    from .course import course
+    from .questions import bank_ids
+
+    known, seen, order = set(bank_ids()), set(), []
+    for page in course().pages:
+        for cell in read_notebook(page.path("nl")).cells:
+            if cell.cell_type != "code":
+                continue
+            for function, args in calls(_source(cell)):
+                bank_id = "final-assessment" if function == "show_final_assessment" else (
+                    args[0] if function == "show_quiz" and args else None)
+                if bank_id in known and bank_id not in seen:
+                    seen.add(bank_id)
+                    order.append((page, bank_id))
+    order += [(None, b) for b in sorted(known - seen)]
+    return order
+
+
+def _page_label(page, lang: str) -> str:
+    t = texts(lang)
+    if page.kind == "lesson":
+        return f"{t['lesson_label'].format(n=page.number)}: {page.title[lang]}"
+    if page.kind == "exercise":
+        return f"{t['exercise_label'].format(n=page.number)}: {page.title[lang]}"
+    return page.title[lang]
+
+
+def _bank_title(page, bank_id: str, lang: str) -> str:
+    t = texts(lang)
+    if page is None:
+        return t["keys_bank_unused"].format(bank=bank_id)
+    title = t["keys_bank_heading"].format(title=_page_label(page, lang))
+    return f"{title} – {t['keys_final']}" if bank_id == "final-assessment" else title
+
+
+def _bank_html(page, bank_id: str, lang: str) -> str:
+    from .questions import bank
+
+    t, cu = texts(lang), course_ui(lang)
+    heading = _bank_title(page, bank_id, lang)
+    items = []
+    for n, q in enumerate(bank(bank_id), 1):
+        key = "".join(_letter(i) for i in sorted(q.correct))
+        options = "".join(
+            f'<li class="{"key-right" if o.correct else "key-wrong"}"><span class="key-letter">{_letter(i)}</span> '
+            f'<span class="key-mark">{"✔ " + escape(t["right_label"]) if o.correct else "✘ " + escape(t["wrong_label"])}:</span> '
+            f'{escape(o.text[lang])}<br><span class="key-feedback">{escape(o.feedback[lang])}</span></li>'
+            for i, o in enumerate(q.options))
+        label = t["keys_correct"] if len(q.correct) == 1 else t["keys_correct_many"]
+        kind = t["keys_type_single"] if q.type == "single" else t["keys_type_multiple"]
+        items.append(
+            f'<li class="key-question" id="{escape(bank_id)}--{escape(q.id)}" data-bank="{escape(bank_id)}" '
+            f'data-question="{escape(q.id)}" data-key="{key}">'
+            f'<p class="key-text"><strong>{escape(t["keys_question"].format(n=n))}</strong> ({escape(kind)}): '
+            f'{escape(q.text[lang])}</p>'
+            f'<p class="key-answer">{escape(label)}: <strong>{", ".join(key)}</strong></p>'
+            f'<ol class="key-options">{options}</ol>'
+            f'<p class="key-explanation"><strong>{escape(cu["explanation"])}:</strong> {escape(q.explanation[lang])}</p></li>')
+    return (f'<section class="key-bank" id="bank-{escape(bank_id)}" aria-labelledby="h-{escape(bank_id)}">'
+            f'<h2 id="h-{escape(bank_id)}">{escape(heading)}</h2><ol class="key-questions">{"".join(items)}</ol></section>')
+
+
+def _signals_html(lang: str) -> str:
+    try:
+        from . import signals
+
+        ids = signals.exercise_ids()
+    except (ImportError, ContentError, AttributeError):
+        return ""
+    t = texts(lang)
+    blocks = []
+    for exercise_id in ids:
+        ex = signals.exercise(exercise_id)
+        items = "".join(
+            f'<li class="{"key-right" if item.signal else "key-wrong"}" data-signal="{str(item.signal).lower()}">'
+            f'<span class="key-mark">{"✔ " + escape(t["keys_signal_yes"]) if item.signal else "✘ " + escape(t["keys_signal_no"])}:</span> '
+            f'{escape(item.text[lang])}<br><span class="key-feedback">{escape(item.feedback[lang])}</span></li>'
+            for item in ex.items)
+        blocks.append(f'<div class="key-exercise" id="signals-{escape(exercise_id)}"><p>{escape(ex.intro[lang])}</p>'
+                      f'<ol class="key-options">{items}</ol></div>')
+    if not blocks:
+        return ""
+    return (f'<section class="key-bank" id="signals" aria-labelledby="h-signals"><h2 id="h-signals">'
+            f'{escape(t["keys_signals_heading"])}</h2>{"".join(blocks)}</section>')
+
+
+def _localised(value, lang: str, where: str):
+    """A {nl, en} value in one language (facts filled in), or None when it is not bilingual text."""
+    if isinstance(value, dict) and isinstance(value.get(lang), (str, list)) and set(value) <= {"nl", "en"}:
+        text = value[lang]
+        if isinstance(text, list):
+            return [fill(str(t), lang, "data/cases.yaml", where) for t in text]
+        return fill(text, lang, "data/cases.yaml", where)
+    return None
+
+
+def _generic_html(value, lang: str, where: str, depth: int = 0) -> str:
+    """Any case field as HTML: bilingual text, lists (options marked right or wrong), nested mappings."""
+    text = _localised(value, lang, where)
+    if isinstance(text, str):
+        return f"<p>{escape(text)}</p>"
+    if isinstance(text, list):
+        return "<ul>" + "".join(f"<li>{escape(t)}</li>" for t in text) + "</ul>"
+    t = texts(lang)
+    if isinstance(value, list):
+        items = []
+        for i, item in enumerate(value):
+            inner = _generic_html(item, lang, f"{where}[{i}]", depth + 1)
+            if not inner:
+                continue
+            flag = next((item[k] for k in ("correct", "signal", "right") if isinstance(item, dict) and isinstance(item.get(k), bool)), None)
+            mark = "" if flag is None else (f'<span class="key-mark">{"✔ " + escape(t["right_label"]) if flag else "✘ " + escape(t["wrong_label"])}:</span> ')
+            cls = "" if flag is None else f' class="{"key-right" if flag else "key-wrong"}"'
+            items.append(f"<li{cls}>{mark}{inner}</li>")
+        return f"<ul>{''.join(items)}</ul>" if items else ""
+    if isinstance(value, dict):
+        parts = []
+        for key, sub in value.items():
+            if key in ("correct", "signal", "right") or (key == "id" and depth > 0):
+                continue
+            inner = _generic_html(sub, lang, f"{where}.{key}", depth + 1)
+            if inner:
+                parts.append(f"<dt>{escape(str(key).replace('_', ' '))}</dt><dd>{inner}</dd>")
+        return f"<dl>{''.join(parts)}</dl>" if parts else ""
+    if isinstance(value, bool) or value is None:
+        return ""
+    return f"<p>{escape(str(value))}</p>"
+
+
+def _case_referral(case: dict, lang: str) -> str:
+    """When a case names the relation (and danger to life), the referral engine's answer."""
+    from .referral import advise, relations
+
+    relation = next((case.get(k) for k in ("relation", "relationship", "stalker") if isinstance(case.get(k), str)), None)
+    if relation not in relations():
+        return ""
+    danger = next((bool(case.get(k)) for k in ("life_threatening", "danger", "life-threatening") if k in case), False)
+    a = advise(relation, danger)
+    steps = f"{a.service_name(lang)} ({a.contact()})"
+    if a.then:
+        steps += f" → {a.service_name(lang, a.then)} ({a.contact(a.then)})"
+    t = texts(lang)
+    return (f'<p class="key-answer" data-referral="{escape(a.service)}">{escape(t["keys_case_referral"])}: '
+            f'<strong>{escape(steps)}</strong></p><p>{escape(a.explanation[lang])}</p>')
+
+
+def _cases_html(lang: str) -> str:
+    """Every case of data/cases.yaml with its answers: the signs in the story, the referral engine's answer
+    and the good advice, each with its feedback (stalking_course.cases; read generically when that module
+    is missing or does not load)."""
+    t = texts(lang)
+    heading = f'<h2 id="h-cases">{escape(t["keys_cases_heading"])}</h2>'
+    try:
+        from . import cases as case_module
+
+        all_cases = case_module.cases()
+    except ImportError:
+        return f'<section class="key-bank" id="cases" aria-labelledby="h-cases">{heading}{_generic_cases_html(lang)}</section>'
+    except ContentError as error:
+        if error.field == "file":
+            return (f'<section class="key-bank" id="cases" aria-labelledby="h-cases">{heading}'
+                    f'<p>{escape(t["keys_cases_none"])}</p></section>')
+        raise
+    from .course import course
+    from .referral import relation_label
+
+    cu = case_module.ui(lang)
+    groups = []
+    for case in all_cases:
+        if case.group not in groups:
+            groups.append(case.group)
+    blocks = []
+    for group in groups:
+        try:
+            title = _page_label(course().page(group), lang)
+        except KeyError:
+            title = group
+        blocks.append(f"<h3>{escape(title)}</h3>")
+        for n, case in enumerate([c for c in all_cases if c.group == group], 1):
+            advice = case.referral()
+            service = advice.service + (f"+{advice.then}" if advice.then else "")
+            referral = case_module.referral_label((advice.service, advice.then), lang)
+            danger = case.danger[lang] if case.danger else cu["no_danger"]
+
+            def choices(items, yes, no):
+                return "".join(
+                    f'<li class="{"key-right" if c.correct else "key-wrong"}" data-correct="{str(c.correct).lower()}">'
+                    f'<span class="key-mark">{"✔ " + escape(yes) if c.correct else "✘ " + escape(no)}:</span> '
+                    f'{escape(c.text[lang])}<br><span class="key-feedback">{escape(c.feedback[lang])}</span></li>'
+                    for c in items)
+
+            blocks.append(
+                f'<article class="key-case" id="case-{escape(case.id)}" data-case="{escape(case.id)}" data-referral="{escape(service)}">'
+                f'<h4>{escape(cu["case_of"].format(n=n, total=len([c for c in all_cases if c.group == group])))}: '
+                f'{escape(case.title[lang])}</h4><p><em>{escape(cu["fictional"])}.</em> {escape(case.story[lang])}</p>'
+                f'<p>{escape(cu["stalker_is"].format(relation=relation_label(case.relation, lang)))} '
+                f'{escape(cu["danger"])} {escape(danger)}</p>'
+                f'<p class="key-subheading"><strong>{escape(cu["signals_heading"])}</strong></p>'
+                f'<ol class="key-options">{choices(case.signals, t["keys_in_story"], t["keys_not_in_story"])}</ol>'
+                f'<p class="key-subheading"><strong>{escape(cu["referral_heading"])}</strong></p>'
+                f'<p class="key-answer">{escape(t["keys_case_referral"])}: <strong>{escape(referral)}</strong></p>'
+                f'<p class="key-explanation">{escape(advice.explanation[lang])}</p>'
+                f'<p class="key-subheading"><strong>{escape(cu["advice_heading"])}</strong></p>'
+                f'<ol class="key-options">{choices(case.advice, t["right_label"], t["wrong_label"])}</ol></article>')
+    body = "".join(blocks) or f"<p>{escape(t['keys_cases_none'])}</p>"
+    return f'<section class="key-bank" id="cases" aria-labelledby="h-cases">{heading}{body}</section>'
+
+
+def _generic_cases_html(lang: str) -> str:
+    """data/cases.yaml read without its module: every field of every case, in one language."""
+    t = texts(lang)
+    try:
+        data = load_yaml("cases.yaml")
+    except ContentError as error:
+        if error.field == "file":
+            return f"<p>{escape(t['keys_cases_none'])}</p>"
+        raise
+    cases = data.get("cases", [])
+    if isinstance(cases, dict):
+        cases = [dict(v, id=k) if isinstance(v, dict) else {"id": k, "text": v} for k, v in cases.items()]
+    blocks = []
+    for n, case in enumerate(cases if isinstance(cases, list) else [], 1):
+        if not isinstance(case, dict):
+            continue
+        case_id = str(case.get("id", n))
+        title = _localised(case.get("title"), lang, f"cases.{case_id}.title") or case_id
+        rest = {k: v for k, v in case.items() if k not in ("id", "title")}
+        blocks.append(f'<article class="key-case" id="case-{escape(case_id)}" data-case="{escape(case_id)}">'
+                      f'<h3>{n}. {escape(title)}</h3>{_case_referral(case, lang)}'
+                      f'{_generic_html(rest, lang, f"cases.{case_id}")}</article>')
+    return "".join(blocks) or f"<p>{escape(t['keys_cases_none'])}</p>"
+
+
+def answer_keys_html(lang: str, built: str = "") -> str:
+    """The answer keys of one language: every question bank, the signal exercises and the cases."""
+    t = texts(lang)
+    banks = [_bank_html(page, bank_id, lang) for page, bank_id in _banks_by_page()]
+    contents = "".join(f'<li><a href="#bank-{escape(b)}">{escape(_bank_title(p, b, lang))}</a></li>'
+                       for p, b in _banks_by_page())
+    body = (f'<p><a href="index.html">← {escape(t["back"])}</a></p><h1>{escape(t["keys_title"])}</h1>'
+            f'<p>{escape(t["keys_intro"])}</p>{_built(t, built)}'
+            f'<nav aria-label="{escape(t["keys_contents"])}"><ol>{contents}'
+            f'<li><a href="#signals">{escape(t["keys_signals_heading"])}</a></li>'
+            f'<li><a href="#cases">{escape(t["keys_cases_heading"])}</a></li></ol></nav>'
+            + "".join(banks) + _signals_html(lang) + _cases_html(lang))
+    return _page(lang, f"{t['keys_title']} – {t['material_title']}", body, quick_exit=False)
+
+
+# ---------------------------------------------------------------- session plans
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    minutes: int
+    title: str
+    text: str
+    page: object = None  # a course Page, or None for opening / break / closing
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: str
+    intro: str
+    minutes: int
+    segments: tuple
+    self_study: tuple  # lessons and exercises not in the plan
+
+    @property
+    def used(self) -> int:
+        return sum(s.minutes for s in self.segments)
+
+
+def session_plans(lang: str) -> list:
+    """The session plans of data/slides.yaml with the lessons' minutes from data/course.yaml."""
+    from .course import course
+
+    c = course()
+    data = load_yaml("slides.yaml")
+    parts = require(data, "parts", FILE, "", dict)
+    plans = []
+    for n, entry in enumerate(require(data, "session_plans", FILE, "", list), 1):
+        where = f"session_plans[{n}]"
+        plan_id = require(entry, "id", FILE, where, str)
+        total = require(entry, "minutes", FILE, where, int)
+        segments, clock, used_pages = [], 0, set()
+        for k, seg in enumerate(require(entry, "segments", FILE, where, list), 1):
+            swhere = f"{where}.segments[{k}]"
+            if "page" in seg:
+                try:
+                    page = c.page(seg["page"])
+                except KeyError:
+                    raise ContentError(FILE, f"{swhere}.page", f"no page {seg['page']!r} in data/course.yaml") from None
+                used_pages.add(page.id)
+                segment = Segment(clock, page.minutes, _page_label(page, lang), "", page)
+            else:
+                name = require(seg, "part", FILE, swhere, str)
+                part = require(parts, name, FILE, "parts", dict)
+                title, text = bilingual(part, "title", FILE, f"parts.{name}"), bilingual(part, "text", FILE, f"parts.{name}")
+                minutes = require(seg, "minutes", FILE, swhere, int)
+                segment = Segment(clock, minutes, fill(title[lang], lang, FILE, f"parts.{name}.title.{lang}"),
+                                  fill(text[lang], lang, FILE, f"parts.{name}.text.{lang}"))
+            segments.append(segment)
+            clock += segment.minutes
+        rest = tuple(p for p in c.pages if p.kind in ("lesson", "exercise") and p.id not in used_pages)
+        title, intro = bilingual(entry, "title", FILE, where), bilingual(entry, "intro", FILE, where)
+        plans.append(Plan(plan_id, title[lang], fill(intro[lang], lang, FILE, f"{where}.intro.{lang}"),
+                          total, tuple(segments), rest))
+    return plans
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _plan_status(plan: Plan, t: dict) -> str:
+    status = t["plan_total"].format(used=plan.used, total=plan.minutes)
+    if plan.used > plan.minutes:
+        status += " " + t["plan_over"].format(over=plan.used - plan.minutes)
+    elif plan.used < plan.minutes:
+        status += " " + t["plan_spare"].format(spare=plan.minutes - plan.used)
+    return status
+
+
+def plans_html(lang: str, decks: dict | None = None) -> str:
+    t = texts(lang)
+    blocks = []
+    for plan in session_plans(lang):
+        rows = []
+        for s in plan.segments:
+            title = escape(s.title)
+            if s.page is not None and decks and s.page.id in decks:
+                title = f'<a href="{escape(decks[s.page.id])}">{title}</a>'
+            text = f'<br><span class="plan-text">{escape(s.text)}</span>' if s.text else ""
+            rows.append(f"<tr><td>{_clock(s.start)}</td><td>{title}{text}</td><td>{s.minutes}</td></tr>")
+        rest = ""
+        if plan.self_study:
+            rest = (f"<p>{escape(t['self_study'])}</p><ul>"
+                    + "".join(f"<li>{escape(_page_label(p, lang))} ({escape(course_ui(lang)['minutes'].format(n=p.minutes))})</li>"
+                             for p in plan.self_study) + "</ul>")
+        blocks.append(
+            f'<section class="plan" id="plan-{escape(plan.id)}"><h3>{escape(plan.title)}</h3><p>{escape(plan.intro)}</p>'
+            f'<table class="plan-table"><thead><tr><th scope="col">{escape(t["plan_col_time"])}</th>'
+            f'<th scope="col">{escape(t["plan_col_part"])}</th><th scope="col">{escape(t["plan_col_minutes"])}</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table><p class="plan-total">{escape(_plan_status(plan, t))}</p>{rest}</section>')
+    return "".join(blocks)
+
+
+# ---------------------------------------------------------------- pages
+
+def _built(t: dict, built: str) -> str:
+    return f'<p class="built">{escape(t["built"].format(date=built))}</p>' if built else ""
+
+
+def _page(lang: str, title: str, body: str, quick_exit: bool = True) -> str:
+    """A trainer's page: the course stylesheet and the trainer's styles inlined, nothing from elsewhere."""
+    css = _asset(COURSE_STATIC / "course.css") + _asset(DECK_TEMPLATES / "trainer.css")
+    exit_link, script = "", ""
+    if quick_exit:
+        cu = course_ui(lang)
+        exit_link = (f'<a class="course-quick-exit" href="{escape(cu["quick_exit_url"])}" '
+                     f'title="{escape(cu["quick_exit_hint"])}">{escape(cu["quick_exit"])}</a>')
+        script = f"<script>{_asset(COURSE_STATIC / 'course.js')}</script>"
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
+            f'<style>{css}</style></head><body class="trainer-page">{exit_link}<main>{body}</main>{script}</body></html>\n')
+
+
+def index_html(lang: str, decks: dict, built: str = "") -> str:
+    """The trainer's start page in one language: notice, how to present, decks, plans, disclosure."""
+    from .chrome import content_notice_html
+    from .course import course
+
+    t, cu, c = texts(lang), course_ui(lang), course()
+    other = "en" if lang == "nl" else "nl"
+    rows = []
+    for page in c.lessons:
+        objectives = "".join(f"<li>{escape(fill(o, lang))}</li>" for o in page.objectives[lang])
+        if page.id in decks:
+            link = f'<a href="{escape(decks[page.id])}">{escape(page.title[lang])}</a>'
+        else:
+            link = escape(page.title[lang])
+        placeholder = f' <em>({escape(t["placeholder"])})</em>' if is_placeholder(read_notebook(page.path(lang))) else ""
+        rows.append(f'<li class="deck-entry" data-lesson="{escape(page.id)}"><strong>{escape(t["lesson_label"].format(n=page.number))}:</strong> '
+                    f'{link} <span class="course-minutes">({escape(cu["minutes"].format(n=page.minutes))})</span>{placeholder}'
+                    f"<ul>{objectives}</ul></li>")
+    how = "".join(f"<li>{_inline_code(h)}</li>" for h in t["how"])
+    help_items = "".join(f"<li>{escape(p)}</li>" for p in disclosure(lang))
+    body = (f'<p class="trainer-lang"><a href="../{other}/index.html" hreflang="{other}" lang="{other}">{escape(t["other_language"])}</a></p>'
+            f'<h1>{escape(c.title[lang])}: {escape(t["material_title"])}</h1><p>{escape(t["index_intro"])}</p>'
+            f'<p><a href="answer-keys.html"><strong>{escape(t["keys_link"])}</strong></a></p>'
+            f'{content_notice_html(lang)}'
+            f'<section aria-labelledby="h-decks"><h2 id="h-decks">{escape(t["decks_heading"])}</h2><ol class="deck-list">{"".join(rows)}</ol></section>'
+            f'<section aria-labelledby="h-how"><h2 id="h-how">{escape(t["how_heading"])}</h2><ul>{how}</ul></section>'
+            f'<section aria-labelledby="h-plans"><h2 id="h-plans">{escape(t["plans_heading"])}</h2>{plans_html(lang, decks)}</section>'
+            f'<section aria-labelledby="h-help"><h2 id="h-help">{escape(t["disclosure_heading"])}</h2><ul>{help_items}</ul></section>'
+            f'{_built(t, built)}')
+    return _page(lang, f"{t['material_title']} – {c.title[lang]}", body)
+
+
+def _inline_code(text: str) -> str:
+    parts = text.split("`")
+    return "".join(f"<code>{escape(p)}</code>" if i % 2 else escape(p) for i, p in enumerate(parts))
+
+
+def root_index_html() -> str:
+    from .course import course
+
+    c = course()
+    links = "".join(f'<li><a href="{lang}/index.html" hreflang="{lang}" lang="{lang}">{escape(c.title[lang])}: '
+                    f'{escape(texts(lang)["material_title"])}</a></li>' for lang in LANGS)
+    return _page("nl", c.title["nl"], f"<h1>{escape(c.title['nl'])} / {escape(c.title['en'])}</h1><ul>{links}</ul>",
+                 quick_exit=False)
+
+
+# ---------------------------------------------------------------- slides/README.md
+
+README_BLOCKS = ("lessons", "session-plans", "help")
+
+
+def readme_block(name: str, lang: str = "en") -> str:
+    """Markdown for a generated block of slides/README.md."""
+    t = texts(lang)
+    if name == "lessons":
+        from .course import course
+
+        rows = ["| id (`LESSON=`) | nl | en | minutes | deck |", "| --- | --- | --- | ---: | --- |"]
+        for p in course().pages:
+            if p.kind not in ("lesson", "exercise"):
+                continue
+            deck = (" / ".join(f"`{deck_file(p.path(lg))}`" for lg in LANGS) if p.kind == "lesson"
+                    else "live only (`make present`); answers in the answer keys")
+            rows.append(f"| `{p.id}` | {p.title['nl']} | {p.title['en']} | {p.minutes} | {deck} |")
+        return "\n".join(rows) + "\n"
+    if name == "session-plans":
+        out = []
+        for plan in session_plans(lang):
+            out += [f"#### {plan.title}", "", plan.intro, "",
+                    f"| {t['plan_col_time']} | {t['plan_col_part']} | {t['plan_col_minutes']} |", "| --- | --- | ---: |"]
+            for s in plan.segments:
+                text = f" — {s.text}" if s.text else ""
+                out.append(f"| {_clock(s.start)} | {s.title}{text} | {s.minutes} |")
+            out += ["", _plan_status(plan, t), ""]
+            if plan.self_study:
+                out += [t["self_study"], ""] + [f"- {_page_label(p, lang)} ({p.minutes} min)" for p in plan.self_study] + [""]
+        return "\n".join(out).rstrip() + "\n"
+    if name == "help":
+        return "\n".join(f"- {p}" for p in disclosure(lang)) + "\n"
+    raise KeyError(name)
+
+
+def _marker(name: str, end: bool = False) -> str:
+    return f"<!-- {'END' if end else 'BEGIN'} GENERATED {name}: python -m stalking_course.slides readme -->"
+
+
+def readme_text(current: str) -> str:
+    """slides/README.md with its generated blocks brought up to date from data/."""
+    text = current
+    for name in README_BLOCKS:
+        begin, end = _marker(name), _marker(name, end=True)
+        if begin not in text or end not in text:
+            raise SlidesError(f"slides/README.md: the markers of the generated block {name!r} are missing")
+        head, rest = text.split(begin, 1)
+        _old, tail = rest.split(end, 1)
+        text = f"{head}{begin}\n{readme_block(name)}{end}{tail}"
+    return text
+
+
+def update_readme(check: bool = False) -> bool:
+    """Rewrite the generated blocks of slides/README.md; with check, only say whether they are current."""
+    current = README.read_text(encoding="utf-8")
+    new = readme_text(current)
+    if new != current and not check:
+        README.write_text(new, encoding="utf-8")
+    return new == current
+
+
+def validate() -> dict:
+    """Check data/slides.yaml in both languages: its text, what to do on a disclosure, the session plans."""
+    for lang in LANGS:
+        texts(lang)
+        disclosure(lang)
+        plans = session_plans(lang)
+    return {"session plans": len(plans)}
+
+
+# ---------------------------------------------------------------- the build
+
+def build(out: Path = BUILD_DIR, langs=LANGS, lessons=None, jobs: int | None = None, log=print,
+          readme: bool | None = None) -> dict:
+    """Build every deck, the index pages and the answer keys into out; return what was written."""
+    from .course import course
+    from .validate import validate_all
+
+    started = time.time()
+    validate_all()
+    validate()
+    out = Path(out)
+    copy_reveal(out / "reveal.js")
+    ensure_live_assets()
+    built = datetime.date.today().isoformat()
+    pages = [p for p in course().lessons if not lessons or p.id in lessons]
+    notebooks = [(p.path(lang), read_notebook(p.path(lang)), p, lang) for p in pages for lang in langs]
+    log(f"Running {len(notebooks)} notebooks ...")
+    execute([(path, nb) for path, nb, _p, _l in notebooks], jobs)
+    written = {"decks": [], "pages": []}
+    for path, nb, page, lang in notebooks:
+        html = export_deck(transform(nb, lang, path), path, page, lang)
+        target = out / deck_file(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        written["decks"].append(target)
+    written["pages"] += write_pages(out, langs, built)
+    if readme if readme is not None else out.resolve() == BUILD_DIR.resolve():
+        if not update_readme():
+            log("slides/README.md: generated blocks updated from data/")
+    written["seconds"] = round(time.time() - started, 1)
+    log(f"{len(written['decks'])} decks and {len(written['pages'])} pages in {out} ({written['seconds']} s)")
+    return written
+
+
+def write_pages(out: Path, langs=LANGS, built: str = "") -> list:
+    """Index pages and answer keys (no notebook is run)."""
+    from .course import course
+
+    out = Path(out)
+    written = []
+    for lang in langs:
+        decks = {p.id: Path(deck_file(p.path(lang))).name for p in course().lessons
+                 if (out / deck_file(p.path(lang))).is_file()}
+        (out / lang).mkdir(parents=True, exist_ok=True)
+        for name, html in (("index.html", index_html(lang, decks, built)),
+                           ("answer-keys.html", answer_keys_html(lang, built))):
+            (out / lang / name).write_text(html, encoding="utf-8")
+            written.append(out / lang / name)
+    (out / "index.html").write_text(root_index_html(), encoding="utf-8")
+    written.append(out / "index.html")
+    return written
+
+
+def serve(out: Path = BUILD_DIR, port: int = 8000, host: str = "127.0.0.1") -> None:
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    with http.server.ThreadingHTTPServer((host, port), handler) as server:
+        print(f"The slides are at http://{host}:{port}/  (Ctrl+C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stalking_course.slides", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build every deck, the index pages and the answer keys")
+    b.add_argument("--out", type=Path, default=BUILD_DIR)
+    b.add_argument("--lang", action="append", choices=LANGS)
+    b.add_argument("--lesson", action="append", help="a lesson id (repeatable); default: every lesson")
+    b.add_argument("--jobs", type=int, default=None, help="notebooks run at the same time (default: CPUs, at most 4)")
+    k = sub.add_parser("keys", help="index pages and answer keys only")
+    k.add_argument("--out", type=Path, default=BUILD_DIR)
+    r = sub.add_parser("readme", help="refresh the generated blocks of slides/README.md")
+    r.add_argument("--check", action="store_true", help="only check; exit 1 when they are out of date")
+    s = sub.add_parser("serve", help="serve slides/build on localhost")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--out", type=Path, default=BUILD_DIR)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            build(args.out, tuple(args.lang or LANGS), args.lesson, args.jobs)
+        elif args.command == "keys":
+            for path in write_pages(args.out, LANGS, datetime.date.today().isoformat()):
+                print(path)
+        elif args.command == "readme":
+            current = update_readme(check=args.check)
+            print("slides/README.md is up to date" if current else
+                  ("slides/README.md is out of date: run python -m stalking_course.slides readme" if args.check
+                   else "slides/README.md updated"))
+            return 0 if current or not args.check else 1
+        elif args.command == "serve":
+            serve(args.out, args.port)
+    except (SlidesError, ContentError) as error:
+        print(f"The slides were not built: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
