@@ -489,7 +489,17 @@ async def execute_async(notebooks: list, jobs: int = 1) -> None:
 
 def execute(notebooks: list, jobs: int | None = None) -> None:
     """execute_async() for scripts: by default as many kernels at a time as there are CPUs (at most 4)."""
-    asyncio.run(execute_async(notebooks, jobs or min(4, os.cpu_count() or 1)))
+    work = execute_async(notebooks, jobs or min(4, os.cpu_count() or 1))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: no event loop in this thread
+        asyncio.run(work)
+        return
+    # Called where an event loop already runs (a notebook, Playwright's sync API in tests): use a thread of our own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, work).result()
 
 
 async def preview_deck(path: str, lang: str, reveal_prefix: str) -> str:
