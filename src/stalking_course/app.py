@@ -10,29 +10,97 @@ What this adds to a plain `voila .`:
 - the `_xsrf` cookie is set on every page, so the page's kernel is shut down when the page is closed,
   also when a page is opened directly (voila-dashboards/voila#1458);
 - a cap on live kernels, with a friendly "busy" page instead of running out of memory;
+- speed and memory for a classroom (measured by `make bench`): page kernels are forked from a process
+  that has already imported what pages use (stalking_course.kernelfork); the start page (or the lesson
+  of the day: --CourseVoila.preheat_pages=ID) waits in a preheated kernel; compiled templates are kept;
+  pages tell the browser up front which scripts they will load;
 - the course template (templates/course): no CDN, a quick-exit control, `lang` set per page.
 Settings that plain Voila understands live in voila.json at the repository root.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import sys
 from html import escape
 from pathlib import Path
 
+import jinja2
 import tornado.web
-from traitlets import Int
+from jupyter_server._tz import utcnow
+from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
+from voila.exporter import VoilaExporter
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from . import kernelfork
 from .content import LANGS, REPO_ROOT, ContentError, ui
 from .course import course
 from .validate import validate_all
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-ALLOWED_TEMPLATES = {None, "course", "reveal"}
+ALLOWED_TEMPLATES = {None, "course", "reveal", "course-reveal"}
+
+
+class _TemplateCache(jinja2.BytecodeCache):
+    """Compiled page templates, kept in memory for the life of the app.
+
+    Voila makes a new Jinja environment for every page it renders, and so lexes, parses and compiles
+    the same dozen templates again each time (a third of the server's work per page). Jinja checks
+    the template source's checksum on every load, so an edited template is compiled afresh."""
+
+    def __init__(self):
+        self._store = {}
+
+    @staticmethod
+    def _key(bucket):
+        env = bucket.environment  # compiled code depends on these too
+        return bucket.key, bucket.checksum, env.is_async, tuple(sorted(env.extensions))
+
+    def load_bytecode(self, bucket):
+        code = self._store.get(self._key(bucket))
+        if code is not None:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket):
+        self._store[self._key(bucket)] = bucket.code
+
+
+_TEMPLATE_CACHE = _TemplateCache()
+_voila_create_environment = VoilaExporter._create_environment
+
+
+def _create_environment(self):
+    environment = _voila_create_environment(self)
+    environment.bytecode_cache = _TEMPLATE_CACHE
+    return environment
+
+
+VoilaExporter._create_environment = _create_environment
+
+# The scripts a lesson page loads, in the order browsers first asked for them (learned from the first
+# visits; bounded). The template lists them as <link rel="preload"> in the page head, so a browser
+# fetches them all while the kernel runs instead of one wave after another once the page has arrived.
+PRELOAD = []
+PRELOAD_MAX = 150
+
+
+def _learns_preloads(handler_class):
+    class Learning(handler_class):
+        def on_finish(self):
+            super().on_finish()
+            uri = self.request.uri
+            if (self.get_status() in (200, 304) and self.request.path.endswith(".js")
+                    and not self.request.path.endswith("/course.js") and len(PRELOAD) < PRELOAD_MAX
+                    and "/voila/render/" in self.request.headers.get("Referer", "") and uri not in PRELOAD):
+                PRELOAD.append(uri)
+
+    Learning.__name__ = f"Learning{handler_class.__name__}"
+    return Learning
 
 
 def page_lang(path: str) -> str:
@@ -78,6 +146,8 @@ class StartRedirectHandler(tornado.web.RequestHandler):
 class CourseVoilaHandler(TornadoVoilaHandler):
     """Renders course pages only, and only with the course's templates."""
 
+    rendering = 0  # pages being rendered right now (shared by all requests)
+
     @tornado.web.authenticated
     async def get(self, path=None):
         base_url = self.settings["base_url"]
@@ -88,14 +158,38 @@ class CourseVoilaHandler(TornadoVoilaHandler):
             self.finish(simple_page(base_url, lang, t["not_found_title"], t["not_found_text"]))
             return
         app = self.settings["voila"]
-        if len(self.kernel_manager.list_kernel_ids()) >= app.max_kernels:
+        # Pages still being rendered count too (their kernels may not be registered yet), so a burst of
+        # requests cannot start more kernels than the cap; for a moment a page may count twice.
+        if len(self.kernel_manager.list_kernel_ids()) + CourseVoilaHandler.rendering >= app.max_kernels:
             t = ui(lang)
             self.set_status(503)
             self.set_header("Retry-After", "10")
             self.finish(simple_page(base_url, lang, t["busy_title"], t["busy_text"]))
             return
         self.xsrf_token  # sets the _xsrf cookie that the page's shutdown beacon needs (voila#1458)
-        await super().get(path)
+        CourseVoilaHandler.rendering += 1
+        try:
+            async with app.render_slots():
+                await super().get(path)
+        finally:
+            CourseVoilaHandler.rendering -= 1
+
+
+class CourseTemplateStaticHandler(TemplateStaticFileHandler):
+    """Voila's handler for template files, but a malformed path is a plain 404, not a server error."""
+
+    def parse_url_path(self, path):
+        try:
+            return super().parse_url_path(path)
+        except (AssertionError, ValueError):
+            raise tornado.web.HTTPError(404) from None
+
+    @classmethod
+    def get_absolute_path(cls, root, path):
+        try:
+            return super().get_absolute_path(root, path)
+        except (AssertionError, ValueError):
+            raise tornado.web.HTTPError(404) from None
 
 
 class CourseVoila(Voila):
@@ -103,6 +197,13 @@ class CourseVoila(Voila):
     description = "The stalking-awareness course, served by Voila"
 
     max_kernels = Int(80, config=True, help="Live kernels at most; past it a page says 'busy, try again'.")
+    preheat_pages = List(Unicode(), ["start"], config=True,
+                         help="Ids of pages (data/course.yaml) kept ready in a preheated kernel, one per language: "
+                              "the start page by default; a trainer can name the lesson of the day instead.")
+    concurrent_renders = Int(0, config=True, help="Pages rendered at the same time at most (0: no limit); "
+                             "the others wait their turn, so the first trainees of a crowd get their page first.")
+    fork_kernels = Bool(True, config=True, help="Start page kernels by forking a process that has imported "
+                        "what the pages use (stalking_course.kernelfork): fast starts, small kernels.")
 
     def initialize(self, argv=None):
         # The course template lives in the package; Voila looks for templates on the Jupyter path.
@@ -116,7 +217,18 @@ class CourseVoila(Voila):
         # The template reads the interface text (quick exit, ...) from here: one source, data/ui.yaml.
         resources = dict(self.config.VoilaConfiguration.get("resources", {}) or {})
         resources["course_ui"] = {lang: ui(lang) for lang in LANGS}
+        resources["course_preload"] = PRELOAD  # the same list object: it grows as the app learns
         self.config.VoilaConfiguration.resources = resources
+        # Preheated kernels (VoilaConfiguration.preheat_kernel): one per language of each page named here.
+        pools = {"default": {"pool_size": 0}}
+        pages = course().by_path()
+        for page_id in self.preheat_pages:
+            paths = [path for path, (page, _lang) in pages.items() if page.id == page_id]
+            if not paths:
+                self.log.warning("preheat_pages: no page %r in data/course.yaml", page_id)
+            for path in paths:
+                pools[path] = {"pool_size": 1}
+        self.config.VoilaKernelManager.kernel_pools_config = pools
 
     def init_handlers(self):
         handlers = []
@@ -128,15 +240,58 @@ class CourseVoila(Voila):
                 continue  # no file listings over HTTP
             elif cls is TornadoVoilaHandler:
                 handlers.append((pattern, CourseVoilaHandler, *handler[2:]))
+            elif cls is TemplateStaticFileHandler:
+                handlers.append((pattern, CourseTemplateStaticHandler, *handler[2:]))
+            elif pattern.endswith(("/voila/static/(.*)", "/voila/labextensions/(.*)")):
+                handlers.append((pattern, _learns_preloads(cls), *handler[2:]))
             else:
                 handlers.append(handler)
         handlers.append((r"/(.*)", NotFoundHandler))
         return handlers
 
     def init_settings(self):
+        if self.fork_kernels and kernelfork.start(self.kernel_preload(), self.log) is not None:
+            self.config.AsyncMappingKernelManager.kernel_manager_class = "stalking_course.kernelfork.ForkKernelManager"
+            self.log.info("Page kernels are forked from a preloaded process (pid %s)", kernelfork.current().pid)
         settings = super().init_settings()
         settings["voila"] = self
+        self._hand_over_fresh_pool_kernels()
         return settings
+
+    def _hand_over_fresh_pool_kernels(self):
+        """A preheated kernel has been idle in its pool since it rendered the page (the culler leaves pooled
+        kernels alone). When a page takes it, it counts as active again: otherwise the culler may stop it in
+        the second before the browser connects, and the page never gets its widgets."""
+        manager = self.kernel_manager
+        take = getattr(manager, "get_rendered_notebook", None)
+        if take is None:
+            return
+
+        async def get_rendered_notebook(*args, **kwargs):
+            render_task, rendered_cache, kernel_id = await take(*args, **kwargs)
+            try:
+                manager.get_kernel(kernel_id).last_activity = utcnow()
+            except KeyError:
+                pass
+            return render_task, rendered_cache, kernel_id
+
+        manager.get_rendered_notebook = get_rendered_notebook
+
+    def render_slots(self):
+        if self.concurrent_renders <= 0:
+            return contextlib.nullcontext()
+        if getattr(self, "_render_slots", None) is None:
+            self._render_slots = asyncio.Semaphore(self.concurrent_renders)
+        return self._render_slots
+
+    def kernel_preload(self) -> list:
+        return kernelfork.BASE_PRELOAD + kernelfork.page_modules(Path(self.root_dir))
+
+    def stop(self):
+        try:
+            super().stop()
+        finally:
+            kernelfork.stop()
 
 
 def main(argv=None):

@@ -73,6 +73,33 @@
       }
     }
   }
-  new MutationObserver(function () { markLiveRegions(document); groupOptions(document); })
-    .observe(document.documentElement, { childList: true, subtree: true });
+  // ipywidgets holds back a choice's update while the previous one is still on its way to the kernel, but
+  // sends a button press at once: a quick keyboard user (two arrow presses, Tab, Enter) was checked on the
+  // choice before last. A press that follows a change of choice in the same question waits a moment.
+  var lastChange = new WeakMap();
+  function questionOf(el) { return el.closest(".course-question-box, .course-case, .course-guide, .course-diary-form"); }
+  document.addEventListener("change", function (event) {
+    var box = event.target && event.target.closest && questionOf(event.target);
+    if (box) { lastChange.set(box, Date.now()); }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("button");
+    var box = button && questionOf(button);
+    if (!box || button.getAttribute("data-course-deferred")) { return; }
+    var since = Date.now() - (lastChange.get(box) || 0);
+    if (since > 400) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    window.setTimeout(function () {
+      button.setAttribute("data-course-deferred", "1");
+      button.click();
+      button.removeAttribute("data-course-deferred");
+    }, 400 - since);
+  }, true);
+  // Voila renders a page in thousands of small DOM changes: tidy up once per burst, not after each one.
+  var tidyPending = false;
+  function tidy() { tidyPending = false; markLiveRegions(document); groupOptions(document); }
+  new MutationObserver(function () {
+    if (!tidyPending) { tidyPending = true; window.setTimeout(tidy, 30); }
+  }).observe(document.documentElement, { childList: true, subtree: true });
 })();

@@ -1,0 +1,1 @@
+"""Benchmarks of the course app against stock Voila: `make bench` (python -m bench)."""
