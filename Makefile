@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8866
 HOST ?= localhost
 LESSON ?= what-is-stalking
+# PREHEAT=<page id>: keep a kernel ready for the lesson of the day (the start pages always are)
+PREHEAT ?=
 # LANG is also the locale variable: use it only when it names a course language.
 COURSE_LANG := $(if $(filter nl en,$(LANG)),$(LANG),nl)
 
@@ -22,7 +24,7 @@ $(VENV)/.installed: pyproject.toml
 
 app: $(VENV)/.installed
 	@echo "The course opens at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	$(PY) -m stalking_course.app --port=$(PORT) --Voila.ip=$(HOST)
+	$(PY) -m stalking_course.app --port=$(PORT) --Voila.ip=$(HOST) $(if $(PREHEAT),--CourseVoila.preheat_pages=start --CourseVoila.preheat_pages=$(PREHEAT))
 
 # pytest exits 5 when it collected no tests: that counts as a failure.
 test: $(VENV)/.installed

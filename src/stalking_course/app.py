@@ -43,7 +43,7 @@ from .course import course
 from .validate import validate_all
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-ALLOWED_TEMPLATES = {None, "course", "reveal", "course-reveal"}
+ALLOWED_TEMPLATES = {None, "course", "course-reveal"}  # Voila's own reveal template loads from CDNs
 
 
 class _TemplateCache(jinja2.BytecodeCache):

@@ -141,14 +141,15 @@ class FinalAssessment:
     def __init__(self, lang: str):
         import ipywidgets as W
 
-        from .quiz import QuestionView
+        from .quiz import QuestionView, SharedLook
 
         self.lang = check_lang(lang)
         self.settings = settings()
         self.t = self.settings.ui[lang]
         questions = self.settings.questions
         total = len(questions)
-        self.views = [QuestionView(q, lang, n, total, self._on_checked) for n, q in enumerate(questions, 1)]
+        look = SharedLook()
+        self.views = [QuestionView(q, lang, n, total, self._on_checked, look) for n, q in enumerate(questions, 1)]
         intro = W.HTML(f'<div class="course-msg course-msg-info"><p>'
                        f'{escape(self.t["intro"].format(total=total, pass_mark=self.settings.pass_mark))}</p></div>')
         self.progress = W.HTML("")

@@ -82,7 +82,7 @@ def page_footer(page_id: str, lang: str) -> None:
     if page_id != c.start.id:
         links.append(f'<a class="course-home" href="{escape(relative_link(here, c.start.path(lang)))}">'
                      f'{escape(t["to_start"])}</a>')
-    show_html(f'<nav class="course-footer" aria-label="{escape(t["nav_label"])}">{"".join(links)}</nav>')
+    show_html(f'<nav class="course-footer" aria-label="{escape(t["footer_nav_label"])}">{"".join(links)}</nav>')
 
 
 def fact_html(key: str, lang: str) -> str:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from html import escape
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .content import check_lang, ui
 from .pagekit import friendly_errors, show
@@ -19,11 +22,30 @@ def _p(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
+class SharedLook:
+    """One Layout and one Style object per widget kind, shared by every widget of a quiz.
+
+    Each ipywidget otherwise brings its own Layout and Style models: for a seven-question quiz that is
+    more than half of the ~125 models that the kernel sends and the page must build before it works."""
+
+    def __init__(self):
+        self.auto = W.Layout(width="auto")
+        self.plain = W.Layout()
+        self.html_style = HTMLStyle()
+        self.description_style = DescriptionStyle()
+        self.checkbox_style = CheckboxStyle()
+        self.button_style = W.ButtonStyle()
+
+    def html(self, value: str = "") -> W.HTML:
+        return W.HTML(value, layout=self.plain, style=self.html_style)
+
+
 class QuestionView:
     """One question: prompt, options, a Check button and a feedback area."""
 
-    def __init__(self, question, lang: str, number: int, total: int, on_checked=None):
+    def __init__(self, question, lang: str, number: int, total: int, on_checked=None, look: SharedLook | None = None):
         self.question, self.lang, self.on_checked = question, lang, on_checked
+        look = look or SharedLook()
         self.t = ui(lang)
         self.attempts = 0
         self.solved = False
@@ -32,28 +54,28 @@ class QuestionView:
         labels = [o.text[lang] for o in question.options]
         heading = self.t["question_of"].format(n=number, total=total)
         hint = self.t["choose_one"] if question.type == "single" else self.t["choose_all"]
-        self.prompt = W.HTML(
+        self.prompt = look.html(
             f'<div class="course-question" role="group"><p class="course-question-number">{escape(heading)}</p>'
             f'<p class="course-question-text"><strong>{escape(question.text[lang])}</strong></p>'
             f'<p class="course-question-hint">{escape(hint)}</p></div>'
         )
         if question.type == "single":
             self.chooser = W.RadioButtons(options=[(label, i) for i, label in enumerate(labels)], value=None,
-                                          layout=W.Layout(width="auto"))
+                                          layout=look.auto, style=look.description_style)
             self.chooser.add_class("course-options")
             self.boxes = None
         else:
-            self.boxes = [W.Checkbox(value=False, description=label, indent=False, layout=W.Layout(width="auto"))
-                          for label in labels]
-            self.chooser = W.VBox(self.boxes)
+            self.boxes = [W.Checkbox(value=False, description=label, indent=False, layout=look.auto,
+                                     style=look.checkbox_style) for label in labels]
+            self.chooser = W.VBox(self.boxes, layout=look.plain)
             self.chooser.add_class("course-options")
         self.check = W.Button(description=self.t["check"], tooltip=self.t["check_tooltip"],
-                              button_style="primary", icon="")
+                              button_style="primary", icon="", layout=look.plain, style=look.button_style)
         self.check.add_class("course-check")
-        self.feedback = W.HTML("")
+        self.feedback = look.html()
         self.feedback.add_class("course-feedback")
         self.check.on_click(lambda _button: self.check_answer())
-        self.widget = W.VBox([self.prompt, self.chooser, self.check, self.feedback])
+        self.widget = W.VBox([self.prompt, self.chooser, self.check, self.feedback], layout=look.plain)
         self.widget.add_class("course-question-box")
 
     def selection(self) -> frozenset:
@@ -116,12 +138,13 @@ class Quiz:
         self.lang = check_lang(lang)
         self.t = ui(lang)
         total = len(questions)
-        self.views = [QuestionView(q, lang, n, total, self._update_score) for n, q in enumerate(questions, 1)]
-        self.score = W.HTML("")
+        look = SharedLook()
+        self.views = [QuestionView(q, lang, n, total, self._update_score, look) for n, q in enumerate(questions, 1)]
+        self.score = look.html()
         self.score.add_class("course-feedback")
         self.score.add_class("course-score")
         self._update_score()
-        self.widget = W.VBox([v.widget for v in self.views] + [self.score])
+        self.widget = W.VBox([v.widget for v in self.views] + [self.score], layout=look.plain)
         self.widget.add_class("course-quiz")
 
     @property
