@@ -68,6 +68,17 @@ def course_server():
         stop(proc)
 
 
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of data/ that the course reads instead (STALKING_COURSE_DATA), for breaking things in tests."""
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(REPO / "data", copy)
+    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
+    return copy
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

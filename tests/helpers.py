@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from stalking_course.content import LANGS, REPO_ROOT
 from stalking_course.course import course
@@ -12,6 +11,15 @@ PHONE = re.compile(r"(?<![\w-])(?:0\d{3}-\d{4}|1-?1-?2)(?![\w-])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 QUIZ_CALL = re.compile(r"show_quiz\(\s*[\"']([\w-]+)[\"']")
+
+
+def edit_yaml(path, change) -> None:
+    """Load a YAML file, let `change` edit the data, write it back."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
 def all_pages():

@@ -5,6 +5,7 @@ import pytest
 import yaml
 
 from stalking_course.assessment import BANK, FinalAssessment, settings
+from helpers import edit_yaml
 from stalking_course.content import REPO_ROOT, ContentError
 from stalking_course.course import course
 from stalking_course.questions import bank
@@ -174,38 +175,22 @@ def test_the_browser_never_receives_which_answer_is_right(nl):
         assert view.question.explanation["nl"] not in state
 
 
-@pytest.fixture
-def broken_data(tmp_path, monkeypatch):
-    import shutil
-
-    copy = tmp_path / "data"
-    shutil.copytree(REPO_ROOT / "data", copy)
-    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
-    return copy
-
-
-def _edit(path, change):
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
-def test_an_unknown_topic_is_named(broken_data):
-    _edit(broken_data / "questions" / f"{BANK}.yaml", lambda d: d["questions"][0].update(topic="no-such-lesson"))
+def test_an_unknown_topic_is_named(data_copy):
+    edit_yaml(data_copy / "questions" / f"{BANK}.yaml", lambda d: d["questions"][0].update(topic="no-such-lesson"))
     with pytest.raises(ContentError, match=r"question fa-belaging: topic"):
         settings()
 
 
-def test_a_bad_pass_mark_is_named(broken_data):
-    _edit(broken_data / "questions" / f"{BANK}.yaml", lambda d: d.update(pass_mark=180))
+def test_a_bad_pass_mark_is_named(data_copy):
+    edit_yaml(data_copy / "questions" / f"{BANK}.yaml", lambda d: d.update(pass_mark=180))
     with pytest.raises(ContentError, match="pass_mark"):
         settings()
 
 
-def test_a_missing_pass_mark_shows_a_message_not_a_traceback(broken_data, capsys):
+def test_a_missing_pass_mark_shows_a_message_not_a_traceback(data_copy, capsys):
     from stalking_course.assessment import show_final_assessment
 
-    _edit(broken_data / "questions" / f"{BANK}.yaml", lambda d: d.pop("pass_mark"))
+    edit_yaml(data_copy / "questions" / f"{BANK}.yaml", lambda d: d.pop("pass_mark"))
     assert show_final_assessment("nl") is None
     assert "pass_mark: missing" in capsys.readouterr().err
 

@@ -3,7 +3,6 @@ driven in Python (empty, wrong, right, double click), the pages, and broken data
 from __future__ import annotations
 
 import re
-import shutil
 from html import unescape
 
 import pytest
@@ -15,7 +14,7 @@ from stalking_course.content import LANGS, REPO_ROOT, ContentError, fact
 from stalking_course.course import course
 from stalking_course.referral import advise, relation_label, relations
 
-from helpers import read_notebook
+from helpers import edit_yaml, read_notebook
 
 DEPENDENCY = {"partner", "ex-partner", "family", "household", "carer"}
 ALL_CASES = [c.id for c in cases()]
@@ -277,26 +276,12 @@ def test_interface_text_has_the_same_keys_in_both_languages():
 
 # ---- broken or hostile data: named with the file, the case and the field
 
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(REPO_ROOT / "data", copy)
-    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
-    return copy
-
-
-def _edit(path, change):
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
 def _case_entry(d, case_id):
     return next(e for e in d["cases"] if e["id"] == case_id)
 
 
 def test_an_unknown_relation_is_named(data_copy):
-    _edit(data_copy / "cases.yaml", lambda d: _case_entry(d, "neighbour-henk").update(relation="boss"))
+    edit_yaml(data_copy / "cases.yaml", lambda d: _case_entry(d, "neighbour-henk").update(relation="boss"))
     with pytest.raises(ContentError) as err:
         cases()
     assert err.value.file == "data/cases.yaml" and err.value.field == "case neighbour-henk: relation"
@@ -304,13 +289,13 @@ def test_an_unknown_relation_is_named(data_copy):
 
 
 def test_a_missing_translation_is_named(data_copy):
-    _edit(data_copy / "cases.yaml", lambda d: _case_entry(d, "carer-wim")["signals"][2]["feedback"].pop("en"))
+    edit_yaml(data_copy / "cases.yaml", lambda d: _case_entry(d, "carer-wim")["signals"][2]["feedback"].pop("en"))
     with pytest.raises(ContentError, match=r"data/cases.yaml: case carer-wim: signals\[3\]\.feedback\.en: missing"):
         cases()
 
 
 def test_a_typed_referral_is_refused(data_copy):
-    _edit(data_copy / "cases.yaml", lambda d: _case_entry(d, "online-daan").update(referral="police"))
+    edit_yaml(data_copy / "cases.yaml", lambda d: _case_entry(d, "online-daan").update(referral="police"))
     with pytest.raises(ContentError, match=r"case online-daan: referral: a case never names its referral"):
         cases()
 
@@ -326,14 +311,14 @@ def test_a_typed_referral_is_refused(data_copy):
     (lambda e: e["story"].update(en="Call {{no_such_fact}}"), "case danger-kim: story.en"),
 ])
 def test_broken_cases_are_named_with_case_and_field(data_copy, change, field):
-    _edit(data_copy / "cases.yaml", lambda d: change(_case_entry(d, "danger-kim")))
+    edit_yaml(data_copy / "cases.yaml", lambda d: change(_case_entry(d, "danger-kim")))
     with pytest.raises(ContentError) as err:
         cases()
     assert err.value.file == "data/cases.yaml" and err.value.field == field
 
 
 def test_a_page_shows_a_broken_file_as_a_message(data_copy, capsys):
-    _edit(data_copy / "cases.yaml", lambda d: _case_entry(d, "colleague-eva").update(relation="boss"))
+    edit_yaml(data_copy / "cases.yaml", lambda d: _case_entry(d, "colleague-eva").update(relation="boss"))
     assert show_case("colleague-eva", "en") is None
     out = capsys.readouterr()
     assert "data/cases.yaml: case colleague-eva: relation" in out.out + out.err
@@ -345,7 +330,7 @@ def test_text_is_escaped_in_the_page(data_copy):
         e = _case_entry(d, "colleague-eva")
         e["story"]["nl"] = "Verzonnen <script>alert(1)</script> & zo"
         e["signals"][0]["feedback"]["nl"] = "Uitleg <img src=x onerror=alert(1)>"
-    _edit(data_copy / "cases.yaml", hostile)
+    edit_yaml(data_copy / "cases.yaml", hostile)
     v = CaseView(case("colleague-eva"), "nl")
     assert "<script>" not in v.story.value and "&lt;script&gt;" in v.story.value and "&amp;" in v.story.value
     v.select_right_answer()

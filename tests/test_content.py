@@ -1,8 +1,6 @@
 """The content model: schemas, both languages everywhere, and one source per fact."""
 from __future__ import annotations
 
-import re
-import shutil
 
 import pytest
 import yaml
@@ -12,7 +10,7 @@ from stalking_course.course import course
 from stalking_course.questions import bank, bank_ids
 from stalking_course.validate import validate_all
 
-from helpers import EMAIL, PERCENT, PHONE, QUIZ_CALL, all_notebook_paths, page_ids, page_params, read_notebook, sources
+from helpers import EMAIL, PERCENT, PHONE, QUIZ_CALL, edit_yaml, all_notebook_paths, page_ids, page_params, read_notebook, sources
 
 
 def test_all_content_validates():
@@ -129,66 +127,52 @@ def test_placeholders_are_filled_and_unknown_ones_named():
 
 # ---- broken data: the error names the file and the field, and the question id
 
-@pytest.fixture
-def broken_data(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(REPO_ROOT / "data", copy)
-    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
-    return copy
-
-
-def _edit(path, change):
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
-def test_a_question_without_a_correct_answer_is_named(broken_data):
+def test_a_question_without_a_correct_answer_is_named(data_copy):
     def no_correct(d):
         for o in d["questions"][1]["options"]:
             o["correct"] = False
-    _edit(broken_data / "questions" / "what-is-stalking.yaml", no_correct)
+    edit_yaml(data_copy / "questions" / "what-is-stalking.yaml", no_correct)
     with pytest.raises(ContentError) as err:
         bank("what-is-stalking")
     assert err.value.file == "data/questions/what-is-stalking.yaml"
     assert "question legal-name" in err.value.field and "exactly one correct" in err.value.problem
 
 
-def test_a_missing_translation_is_named(broken_data):
-    _edit(broken_data / "questions" / "what-is-stalking.yaml",
+def test_a_missing_translation_is_named(data_copy):
+    edit_yaml(data_copy / "questions" / "what-is-stalking.yaml",
           lambda d: d["questions"][0]["options"][2]["feedback"].pop("en"))
     with pytest.raises(ContentError, match=r"question right-to-be-left-alone: options\[3\]\.feedback\.en: missing"):
         bank("what-is-stalking")
 
 
-def test_bad_yaml_is_named_with_its_line(broken_data):
-    (broken_data / "course.yaml").write_text("title: {nl: [unclosed\n", encoding="utf-8")
+def test_bad_yaml_is_named_with_its_line(data_copy):
+    (data_copy / "course.yaml").write_text("title: {nl: [unclosed\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"course.yaml: line \d+: not valid YAML"):
         validate_all()
 
 
-def test_an_unknown_fact_in_a_question_is_named(broken_data):
-    _edit(broken_data / "questions" / "what-is-stalking.yaml",
+def test_an_unknown_fact_in_a_question_is_named(data_copy):
+    edit_yaml(data_copy / "questions" / "what-is-stalking.yaml",
           lambda d: d["questions"][0]["text"].update(nl="Bel {{veilig_thuis_fone}}"))
     with pytest.raises(ContentError, match=r"question right-to-be-left-alone: text.nl: unknown fact \{\{veilig_thuis_fone\}\}"):
         bank("what-is-stalking")
 
 
-def test_the_validator_command_reports_a_broken_file(broken_data):
+def test_the_validator_command_reports_a_broken_file(data_copy):
     import subprocess
     import sys
-    _edit(broken_data / "referral.yaml", lambda d: d["rules"]["other"].update(service="ambulance"))
+    edit_yaml(data_copy / "referral.yaml", lambda d: d["rules"]["other"].update(service="ambulance"))
     run = subprocess.run([sys.executable, "-m", "stalking_course.validate"], capture_output=True, text=True)
     assert run.returncode == 1
     assert "data/referral.yaml: rules.other.service" in run.stderr or "referral.yaml: rules.other.service" in run.stderr
     assert "Traceback" not in run.stderr
 
 
-def test_a_broken_question_bank_shows_a_message_on_the_page_not_a_traceback(broken_data):
+def test_a_broken_question_bank_shows_a_message_on_the_page_not_a_traceback(data_copy):
     import nbformat
     from nbclient import NotebookClient
 
-    _edit(broken_data / "questions" / "what-is-stalking.yaml", lambda d: d["questions"][2].pop("explanation"))
+    edit_yaml(data_copy / "questions" / "what-is-stalking.yaml", lambda d: d["questions"][2].pop("explanation"))
     path = REPO_ROOT / "notebooks" / "en" / "01_what-is-stalking.ipynb"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()

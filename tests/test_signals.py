@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from html import unescape
 
 import pytest
-import yaml
 
-from stalking_course.content import LANGS, REPO_ROOT, ContentError
+from helpers import edit_yaml
+from stalking_course.content import LANGS, ContentError
 from stalking_course.signals import SignalSorter, exercise, exercise_ids, show_signal_sorter, ui
 
 
@@ -144,27 +143,13 @@ def test_show_signal_sorter_returns_the_widget(lang):
 
 # ---- broken or hostile data
 
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(REPO_ROOT / "data", copy)
-    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
-    return copy
-
-
-def _edit(path, change):
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
 def test_text_is_escaped_in_the_page(data_copy):
     def hostile(d):
         item = d["exercises"]["pattern-signals"]["items"][0]
         item["text"]["nl"] = "<script>alert('x')</script> & <b>vet</b>"
         item["feedback"]["nl"] = "Uitleg met <img src=x onerror=alert(1)>"
         d["exercises"]["pattern-signals"]["intro"]["nl"] = "Verzonnen <i>situatie</i>"
-    _edit(data_copy / "signals.yaml", hostile)
+    edit_yaml(data_copy / "signals.yaml", hostile)
     s = SignalSorter(exercise("pattern-signals"), "nl")
     assert "<i>" not in s.prompt.value and "&lt;i&gt;" in s.prompt.value
     assert s.boxes[0].description.startswith("<script>") and not s.boxes[0].description_allow_html
@@ -179,21 +164,21 @@ def test_an_exercise_without_signals_is_named(data_copy):
     def no_signals(d):
         for item in d["exercises"]["escalation-signs"]["items"]:
             item["signal"] = False
-    _edit(data_copy / "signals.yaml", no_signals)
+    edit_yaml(data_copy / "signals.yaml", no_signals)
     with pytest.raises(ContentError) as err:
         exercise("escalation-signs")
     assert err.value.file == "data/signals.yaml" and "exercises.escalation-signs.items" in err.value.field
 
 
 def test_a_missing_translation_is_named(data_copy):
-    _edit(data_copy / "signals.yaml",
+    edit_yaml(data_copy / "signals.yaml",
           lambda d: d["exercises"]["online-signals"]["items"][2]["feedback"].pop("en"))
     with pytest.raises(ContentError, match=r"exercises.online-signals.items\[3\] \(knows-where-he-is\).feedback.en: missing"):
         exercise("online-signals")
 
 
 def test_a_missing_signal_flag_and_an_unknown_exercise_are_named(data_copy):
-    _edit(data_copy / "signals.yaml", lambda d: d["exercises"]["pattern-signals"]["items"][1].pop("signal"))
+    edit_yaml(data_copy / "signals.yaml", lambda d: d["exercises"]["pattern-signals"]["items"][1].pop("signal"))
     with pytest.raises(ContentError, match=r"items\[2\] \(colleague-asked-once\).signal: missing"):
         exercise("pattern-signals")
     with pytest.raises(ContentError, match="no such exercise"):
@@ -201,7 +186,7 @@ def test_a_missing_signal_flag_and_an_unknown_exercise_are_named(data_copy):
 
 
 def test_a_broken_exercise_shows_a_message_not_a_traceback(data_copy, capsys):
-    _edit(data_copy / "signals.yaml", lambda d: d["ui"]["en"].pop("missed"))
+    edit_yaml(data_copy / "signals.yaml", lambda d: d["ui"]["en"].pop("missed"))
     shown = []
     import stalking_course.pagekit as pagekit
     original = pagekit.show

@@ -9,7 +9,6 @@ import functools
 import http.server
 import json
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -302,14 +301,6 @@ def test_the_cases_are_in_the_answer_keys_with_the_engines_referral(built):
             service = advice.service + (f"+{advice.then}" if advice.then else "")
             assert f'data-case="{case.id}" data-referral="{service}"' in html, (lang, case.id)
             assert case.story[lang][:40] in html
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(REPO / "data", copy)
-    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
-    return copy
 
 
 def test_a_changed_answer_in_the_data_changes_the_key(data_copy, tmp_path):
