@@ -45,7 +45,7 @@ from html import escape
 
 from .content import LANGS, ContentError, check_lang, data_dir, fill, load_yaml
 from .content import ui as course_ui
-from .pagekit import friendly_errors, show
+from .pagekit import Attempts, friendly_errors, show
 
 FILE = "data/cases.yaml"
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -305,7 +305,7 @@ def _li(mark: str, label: str, text: str, feedback: str) -> str:
     return f"<li>{mark} <em>{escape(label)}: {escape(text)}</em> — {escape(feedback)}</li>"
 
 
-class CaseView:
+class CaseView(Attempts):
     """One case: the story, the three steps, a Check button and one feedback area."""
 
     def __init__(self, the_case: Case, lang: str, number: int = 1, total: int = 1, on_checked=None):
@@ -313,11 +313,8 @@ class CaseView:
 
         self.case, self.lang, self.on_checked = the_case, check_lang(lang), on_checked
         self.t, self.shared = ui(lang), course_ui(lang)
-        self.attempts = 0
-        self.solved = False
-        self.first_try_right = None
+        self._reset_attempts()
         self.results = {}  # part -> right, after the last real check
-        self._last_checked = None
         self.options = referral_options()
         right = the_case.referral()
         self.right_referral = self.options.index((right.service, right.then))
@@ -392,17 +389,12 @@ class CaseView:
             self.feedback.value = (f'<div class="course-msg course-msg-info"><p><strong>ℹ {escape(self.t["missing"])}</strong></p>'
                                    f"<ul>{items}</ul></div>")
             return
-        if chosen == self._last_checked:  # a double click or a second press: same answer, same feedback
+        if not self._is_new_answer(chosen):
             return
-        self._last_checked = chosen
-        self.attempts += 1
         self.results = {"signals": signals == self.case.present_signals,
                         "referral": referral == self.right_referral,
                         "advice": advice == self.case.good_advice}
-        right = all(self.results.values())
-        if self.first_try_right is None:
-            self.first_try_right = right
-        self.solved = self.solved or right
+        self._record(all(self.results.values()))
         self.feedback.value = self._feedback_html(chosen)
         if self.on_checked:
             self.on_checked()

@@ -47,3 +47,27 @@ def friendly_errors(func):
             return None
 
     return wrapper
+
+
+class Attempts:
+    """Mixin for anything a trainee checks: tries, solved, right first time (the score).
+
+    Pressing Check again with the same answer (a double click, an impatient second press) is not a new try."""
+
+    def _reset_attempts(self) -> None:
+        self.attempts = 0
+        self.solved = False
+        self.first_try_right = None  # set on the first real try
+        self._last_checked = None
+
+    def _is_new_answer(self, chosen) -> bool:
+        if chosen == self._last_checked:
+            return False
+        self._last_checked = chosen
+        self.attempts += 1
+        return True
+
+    def _record(self, right: bool) -> None:
+        if self.first_try_right is None:
+            self.first_try_right = right
+        self.solved = self.solved or right

@@ -14,7 +14,7 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .content import check_lang, ui
-from .pagekit import friendly_errors, show
+from .pagekit import Attempts, friendly_errors, show
 from .questions import bank
 
 
@@ -40,17 +40,14 @@ class SharedLook:
         return W.HTML(value, layout=self.plain, style=self.html_style)
 
 
-class QuestionView:
+class QuestionView(Attempts):
     """One question: prompt, options, a Check button and a feedback area."""
 
     def __init__(self, question, lang: str, number: int, total: int, on_checked=None, look: SharedLook | None = None):
         self.question, self.lang, self.on_checked = question, lang, on_checked
         look = look or SharedLook()
         self.t = ui(lang)
-        self.attempts = 0
-        self.solved = False
-        self.first_try_right = None  # set on the first real attempt
-        self._last_checked = None
+        self._reset_attempts()
         labels = [o.text[lang] for o in question.options]
         heading = self.t["question_of"].format(n=number, total=total)
         hint = self.t["choose_one"] if question.type == "single" else self.t["choose_all"]
@@ -96,14 +93,10 @@ class QuestionView:
         if not chosen:
             self.feedback.value = f'<div class="course-msg course-msg-info">ℹ {escape(self.t["choose_first"])}</div>'
             return
-        if chosen == self._last_checked:  # a double click or a second press: same answer, same feedback
+        if not self._is_new_answer(chosen):
             return
-        self._last_checked = chosen
-        self.attempts += 1
         right = chosen == self.question.correct
-        if self.first_try_right is None:
-            self.first_try_right = right
-        self.solved = self.solved or right
+        self._record(right)
         self.feedback.value = self._feedback_html(chosen, right)
         if self.on_checked:
             self.on_checked()

@@ -28,7 +28,7 @@ import ipywidgets as W
 
 from .content import LANGS, ContentError, bilingual, check_lang, fill, load_yaml, require
 from .content import ui as course_ui
-from .pagekit import friendly_errors, show
+from .pagekit import Attempts, friendly_errors, show
 
 FILE = "data/signals.yaml"
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -107,17 +107,14 @@ def exercise(exercise_id: str) -> Exercise:
     return Exercise(exercise_id, intro, tuple(items))
 
 
-class SignalSorter:
+class SignalSorter(Attempts):
     """The observations as checkboxes, a Check button and a feedback area."""
 
     def __init__(self, ex: Exercise, lang: str):
         self.exercise, self.lang = ex, check_lang(lang)
         self.t = ui(lang)
         shared = course_ui(lang)
-        self.attempts = 0
-        self.solved = False
-        self.first_try_right = None  # set on the first real attempt
-        self._last_checked = None
+        self._reset_attempts()
         self.prompt = W.HTML(
             f'<div class="course-question" role="group"><p class="course-question-number">{escape(self.t["exercise"])}</p>'
             f'<p class="course-question-text"><strong>{escape(ex.intro[lang])}</strong></p>'
@@ -151,14 +148,9 @@ class SignalSorter:
             self._last_checked = None
             self.feedback.value = f'<div class="course-msg course-msg-info"><p>ℹ {escape(self.t["choose_first"])}</p></div>'
             return
-        if chosen == self._last_checked:  # a double click or a second press: same choice, same feedback
+        if not self._is_new_answer(chosen):
             return
-        self._last_checked = chosen
-        self.attempts += 1
-        right = chosen == self.exercise.signals
-        if self.first_try_right is None:
-            self.first_try_right = right
-        self.solved = self.solved or right
+        self._record(chosen == self.exercise.signals)
         self.feedback.value = self._feedback_html(chosen)
 
     def _feedback_html(self, chosen: frozenset) -> str:
