@@ -64,6 +64,22 @@ def load_yaml(name: str) -> dict:
     return _load_yaml_cached(str(path), mtime)
 
 
+def read_csv(path: Path, file: str):
+    """A CSV from data/ as strings (pandas imported here, only by the pages that need it); errors name the file."""
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skipinitialspace=True)
+    except FileNotFoundError:
+        raise ContentError(file, "file", "does not exist") from None
+    except pd.errors.EmptyDataError:
+        raise ContentError(file, "file", "is empty (it needs a header line and at least one row)") from None
+    except pd.errors.ParserError as exc:
+        raise ContentError(file, "file", f"not valid CSV ({str(exc).strip()})") from None
+    except UnicodeDecodeError:
+        raise ContentError(file, "file", "is not UTF-8 text") from None
+
+
 # ---------------------------------------------------------------- small schema helpers
 
 def require(mapping, key, file, field, kind=None):

@@ -18,7 +18,7 @@ import functools
 import re
 from html import escape
 
-from .content import LANGS, ContentError, bilingual, check_lang, data_dir, load_yaml, require
+from .content import LANGS, ContentError, bilingual, check_lang, data_dir, load_yaml, read_csv, require
 from .pagekit import friendly_errors, show, show_html
 
 FOLDER = "diary"
@@ -139,20 +139,9 @@ def check_diary(df, file: str):
 
 @functools.lru_cache(maxsize=4)
 def _sample(key):
-    import pandas as pd
-
     name = config()["sample"]["file"]
     path, file = data_dir() / FOLDER / name, f"data/{FOLDER}/{name}"
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError(file, "file", "does not exist") from None
-    except pd.errors.EmptyDataError:
-        raise ContentError(file, "file", "is empty (it needs a header line and at least one entry)") from None
-    except pd.errors.ParserError as exc:
-        raise ContentError(file, "file", f"not valid CSV ({str(exc).strip()})") from None
-    except UnicodeDecodeError:
-        raise ContentError(file, "file", "is not UTF-8 text") from None
+    raw = read_csv(path, file)
     return check_diary(raw, file)
 
 

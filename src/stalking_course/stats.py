@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .content import LANGS, ContentError, bilingual, data_dir, fact, fill, load_yaml, require
+from .content import LANGS, ContentError, bilingual, data_dir, fact, fill, load_yaml, read_csv, require
 from .pagekit import friendly_errors, show_html
 
 FOLDER = "stats"
@@ -76,21 +76,6 @@ def _check_meta(meta: dict, mfile: str) -> dict:
             raise ContentError(mfile, f"chart.series[{i}].column", f"must name a number or percent column, not {col!r}")
         bilingual(s, "label", mfile, f"chart.series[{i}]")
     return meta
-
-
-def _read_csv(path, cfile: str):
-    import pandas as pd
-
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skipinitialspace=True)
-    except FileNotFoundError:
-        raise ContentError(cfile, "file", "does not exist") from None
-    except pd.errors.EmptyDataError:
-        raise ContentError(cfile, "file", "is empty (it needs a header line and at least one row)") from None
-    except pd.errors.ParserError as exc:
-        raise ContentError(cfile, "file", f"not valid CSV ({str(exc).strip()})") from None
-    except UnicodeDecodeError:
-        raise ContentError(cfile, "file", "is not UTF-8 text") from None
 
 
 def check_frame(df, columns: dict, cfile: str, mfile: str):
@@ -170,7 +155,7 @@ def _load(name: str, key) -> tuple:
     if not cpath.exists():
         raise ContentError(cfile, "file", "does not exist")
     meta = _check_meta(load_yaml(f"{FOLDER}/{name}.yaml"), mfile)
-    df = check_frame(_read_csv(cpath, cfile), meta["columns"], cfile, mfile)
+    df = check_frame(read_csv(cpath, cfile), meta["columns"], cfile, mfile)
     _check_facts(df, meta, cfile, mfile)
     return meta, df
 
