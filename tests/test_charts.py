@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 
@@ -10,7 +9,7 @@ import pytest
 
 from stalking_course import pagekit
 from stalking_course.charts import Series, bar_chart, format_number
-from stalking_course.content import LANGS, REPO_ROOT, ContentError, fact
+from stalking_course.content import LANGS, ContentError, fact
 from stalking_course.stats import chart_html, datasets, load, load_table, show_chart, validate_stats
 
 DATASETS = ("victims-by-age-sex", "online-or-physical", "stalker-relationship-by-sex")
@@ -117,11 +116,8 @@ def test_pandas_is_not_imported_with_the_package():
 # ---- a broken CSV or sidecar is named: file, column, line
 
 @pytest.fixture
-def broken(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(REPO_ROOT / "data", copy)
-    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
-    return copy / "stats"
+def broken(data_copy):
+    return data_copy / "stats"
 
 
 def _write(path, text):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 
 import pytest
 
 from stalking_course import pagekit
-from stalking_course.content import LANGS, REPO_ROOT, ContentError
+from stalking_course.content import LANGS, ContentError
 from stalking_course.diary import (MAX_DESCRIPTION, DiaryEditor, check_entry, config, escalation, load_diary,
                                    show_diary_timeline, show_diary_weeks, timeline_html, weekly_counts)
 
@@ -121,11 +120,8 @@ def test_hostile_input_is_escaped_never_rendered(editor, text):
         _no_markup_from_input(timeline_html(editor.diary, lang))
 
 
-def test_hostile_input_in_the_sample_csv_is_escaped_too(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(REPO_ROOT / "data", copy)
-    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
-    csv = copy / "diary" / "fictional-diary-noor.csv"
+def test_hostile_input_in_the_sample_csv_is_escaped_too(data_copy):
+    csv = data_copy / "diary" / "fictional-diary-noor.csv"
     text = csv.read_text(encoding="utf-8").replace("Vier appjes", '<img src=x onerror="alert(1)"> Vier appjes', 1)
     csv.write_text(text, encoding="utf-8")
     html = timeline_html(load_diary(), "nl")
@@ -183,11 +179,8 @@ def test_control_characters_are_removed():
 # ---- broken diary data: file and field named
 
 @pytest.fixture
-def broken(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(REPO_ROOT / "data", copy)
-    monkeypatch.setenv("STALKING_COURSE_DATA", str(copy))
-    return copy / "diary"
+def broken(data_copy):
+    return data_copy / "diary"
 
 
 def _replace_in_csv(folder, old, new):
