@@ -8,9 +8,10 @@ import re
 import pytest
 
 from stalking_course import pagekit
-from stalking_course.content import LANGS, ContentError
+from stalking_course.content import LANGS, ContentError, ui
 from stalking_course.diary import (MAX_DESCRIPTION, DiaryEditor, check_entry, config, escalation, load_diary,
-                                   show_diary_timeline, show_diary_weeks, timeline_html, weekly_counts)
+                                   show_diary_timeline, show_diary_weeks, summary_html, timeline_html,
+                                   weekly_counts)
 
 HOSTILE = ("<script>alert('x')</script>", '<img src=x onerror="alert(1)">', "<b onmouseover=alert(1)>hi</b>")
 
@@ -150,10 +151,101 @@ def test_everything_missing_is_listed_at_once():
 
 
 def test_a_date_outside_the_practice_diary_is_refused(editor):
-    assert editor.date.min == dt.date(2025, 2, 6) and editor.date.max == dt.date(2025, 5, 11), "the date picker offers the range"
     entry, problems = check_entry("nl", dt.date(1999, 1, 1), None, "call", "written", "x")
     assert entry is None and problems == [config()["ui"]["nl"]["err_date_range"].format(
         first="6 februari 2025", last="11 mei 2025")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_form_says_which_dates_the_practice_diary_takes(lang):
+    ed = DiaryEditor(lang)
+    intro = ed.widget.children[0].children[0].value
+    first, last = ("6 februari 2025", "11 mei 2025") if lang == "nl" else ("6 February 2025", "11 May 2025")
+    assert ui(lang)["diary_date_hint"].format(first=first, last=last) in intro
+
+
+@pytest.mark.parametrize("day", [dt.date(2030, 1, 1), dt.date(2020, 1, 1), dt.date(2026, 11, 30)])
+def test_an_out_of_range_date_is_refused_with_the_message_and_nothing_typed_is_changed(editor, day):
+    """The picker used to move these dates silently to the nearest end of the range and add the entry."""
+    _fill(editor, "Hij stond weer voor de deur.", kind="at_home", day=day, threat=True)
+    editor.kept.value = "witness"
+    before = len(editor.diary)
+    editor.add.click()
+    assert editor.date.value == day, "the date stays as typed"
+    assert len(editor.diary) == before and editor.added == 0
+    assert "course-msg-wrong" in editor.message.value and "✘" in editor.message.value
+    assert config()["ui"]["nl"]["err_date_range"].format(first="6 februari 2025", last="11 mei 2025") in editor.message.value
+    assert (editor.kind.value, editor.kept.value, editor.threat.value, editor.description.value) == (
+        "at_home", "witness", True, "Hij stond weer voor de deur.")
+    editor.date.value = dt.date(2025, 3, 20)
+    editor.add.click()
+    assert editor.added == 1 and "course-msg-right" in editor.message.value, "corrected, it is added"
+
+
+def test_a_double_click_on_add_adds_once_and_shows_no_error(editor):
+    _fill(editor, "Twee keer gebeld.", kind="call")
+    editor.add.click()
+    success = editor.message.value
+    editor.add.click()
+    assert editor.added == 1
+    assert editor.message.value == success and "course-msg-wrong" not in editor.message.value
+    assert "✔" in editor.message.value
+
+
+def test_after_a_change_the_next_entry_is_added_again(editor):
+    _fill(editor, "Eerste.", kind="call")
+    editor.add.click()
+    editor.description.value = "Tweede."
+    editor.add.click()
+    assert editor.added == 2
+    editor.add.click()
+    assert editor.added == 2 and "course-msg-wrong" not in editor.message.value
+
+
+def test_pressing_add_on_an_empty_form_still_says_what_is_missing(editor):
+    editor.add.click()
+    assert "course-msg-wrong" in editor.message.value
+    assert config()["ui"]["nl"]["err_kind_missing"] in editor.message.value
+
+
+def _text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_conclusion_says_it_follows_from_the_entries(lang):
+    html = summary_html(load_diary(), lang)
+    t = ui(lang)
+    assert f"⚠ {t['diary_based_on']}" in _text(html)
+    assert t["diary_worse"].format(first=("1 contact"), peak=("11 contacten" if lang == "nl" else "11 contacts"),
+                                   n=6, k=4) in _text(html)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_may_entry_keeps_the_getting_worse_conclusion_and_names_the_gap(lang):
+    ed = DiaryEditor(lang)
+    _fill(ed, "Eén appje.", kind="message", day=dt.date(2025, 5, 2))
+    assert ed.submit()
+    e = escalation(ed.diary)
+    assert e["escalating"] and e["busiest_week"]["week"] == 6
+    assert e["quiet_weeks"] == [7, 8, 9, 10, 11, 12]
+    text = _text(ed.result.value)
+    t = ui(lang)
+    assert f"⚠ {t['diary_based_on']}" in text
+    assert t["diary_gap"].format(n=6, k=6) in text
+
+
+def test_the_conclusion_changes_when_the_entries_do(editor):
+    """Fifteen entries in week 1 make week 1 the busiest: no rise, and the page says so."""
+    for n in range(15):
+        _fill(editor, f"Appje {n}.", kind="message", day=dt.date(2025, 2, 7))
+        assert editor.submit()
+    e = escalation(editor.diary)
+    assert not e["rising"] and not e["escalating"] and e["busiest_week"]["week"] == 1
+    text = _text(editor.result.value)
+    assert "course-diary-escalating" not in editor.result.value and f"⚠ {ui('nl')['diary_based_on']}" not in text
+    assert f"ℹ {ui('nl')['diary_based_on']}" in text
+    assert ui("nl")["diary_not_worse"].format(first="16 contacten", peak="16 contacten", n=1) in text
 
 
 def test_a_hundred_kilobytes_of_text_is_refused_with_a_message(editor):

@@ -104,3 +104,80 @@ def test_quiz_in_a_kernel():
     assert "EMPTY" in out and "Choose an answer first" in out
     assert "✘ Not quite" in out and "✔ Correct" in out and "Explanation" in out
     assert "Answered: 1 of 7" in out
+
+
+# ---- feedback details (issue 8)
+
+def _multiple(quiz):
+    return next(v for v in quiz.views if v.question.type == "multiple" and len(v.question.correct) >= 3)
+
+
+@pytest.mark.parametrize("lang,expected", [("nl", "Gedeeltelijk goed: nog 2 goede antwoorden te vinden."),
+                                           ("en", "Partly right: 2 more right answers to find.")])
+def test_partly_right_says_how_many_right_answers_are_still_missing(lang, expected):
+    quiz = Quiz(bank("what-is-stalking"), lang)
+    view = _multiple(quiz)
+    correct = sorted(view.question.correct)
+    view.select(*correct[:len(correct) - 2])
+    view.check.click()
+    assert f"◐ {expected}" in text(view.feedback.value)
+
+
+def test_partly_right_counts_down_and_names_a_wrong_choice(quiz):
+    view = _multiple(quiz)
+    correct = sorted(view.question.correct)
+    wrong = next(i for i, o in enumerate(view.question.options) if not o.correct)
+    view.select(correct[0], wrong)
+    view.check.click()
+    missing = len(correct) - 1
+    assert f"nog {missing} goede antwoorden te vinden; 1 van je keuzes klopt niet." in text(view.feedback.value)
+    view.select(*correct[:-1])
+    view.check.click()
+    assert "Gedeeltelijk goed: nog 1 goed antwoord te vinden." in text(view.feedback.value)
+    view.select(*correct, wrong)
+    view.check.click()
+    assert "Gedeeltelijk goed: 1 van je keuzes klopt niet." in text(view.feedback.value)
+    assert "te vinden" not in text(view.feedback.value), "nothing is missing then"
+
+
+def _finish(quiz, first_time_right: int) -> None:
+    """Answer every question: the first `first_time_right` right at once, the others wrong first."""
+    for n, view in enumerate(quiz.views):
+        if n >= first_time_right:
+            view.select(next(i for i, o in enumerate(view.question.options) if not o.correct))
+            view.check.click()
+        view.select(*view.question.correct)
+        view.check.click()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_low_final_score_is_worded_kindly_and_points_to_the_explanations(lang):
+    quiz = Quiz(bank("what-is-stalking"), lang)
+    _finish(quiz, 0)
+    score = text(quiz.score.value)
+    assert "Klaar! 0 van 7 vragen in één keer goed" not in score and "Done! 0 of 7" not in score
+    if lang == "nl":
+        assert "alle 7 vragen afgerond" in score and "Lees de uitleg" in score and "heel gewoon" in score
+    else:
+        assert "finished all 7 questions" in score and "read the explanations" in score and "quite normal" in score
+
+
+def test_a_good_final_score_keeps_the_plain_wording():
+    quiz = Quiz(bank("what-is-stalking"), "nl")
+    _finish(quiz, 4)
+    assert "Klaar! 4 van 7 vragen in één keer goed." in text(quiz.score.value)
+
+
+def test_every_real_try_reaches_answer_checked_once(quiz):
+    """The one hook for progress recording: element, chosen options, right or not, first try or not."""
+    heard = []
+    view = _multiple(quiz)
+    view.answer_checked = lambda chosen, right, first_try: heard.append((view.element, chosen, right, first_try))
+    correct = sorted(view.question.correct)
+    view.select(correct[0])
+    view.check.click()
+    view.check.click()  # a double click is not a try
+    view.select(*correct)
+    view.check.click()
+    element = f"what-is-stalking/{view.question.id}"
+    assert heard == [(element, frozenset([correct[0]]), False, True), (element, frozenset(correct), True, False)]

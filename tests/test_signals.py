@@ -196,3 +196,34 @@ def test_a_broken_exercise_shows_a_message_not_a_traceback(data_copy, capsys):
     finally:
         pagekit.show = original
     assert "ui.en.missed" in capsys.readouterr().err
+
+
+# ---- partly right says what is still missing (issue 8)
+
+def test_partly_right_says_how_many_signs_are_still_to_tick(sorter, lang):
+    from stalking_course.content import ui as course_ui
+
+    ex = sorter.exercise
+    signals = sorted(ex.signals)
+    assert len(signals) >= 3, "the exercise has several signs"
+    sorter.select(signals[0])
+    sorter.check.click()
+    t = course_ui(lang)
+    missing = t["signals_missing_many"].format(n=len(signals) - 1)
+    assert f"◐ {missing[:1].upper()}{missing[1:]}." in text(sorter.feedback.value)
+    harmless = next(i for i, item in enumerate(ex.items) if not item.signal)
+    sorter.select(*signals, harmless)
+    sorter.check.click()
+    extra = t["signals_extra_one"]
+    assert f"◐ {extra[:1].upper()}{extra[1:]}." in text(sorter.feedback.value)
+    sorter.select(*signals)
+    sorter.check.click()
+    assert "◐" not in sorter.feedback.value
+
+
+def test_partly_right_in_dutch_reads_nog_n_signalen():
+    sorter = SignalSorter(exercise("pattern-signals"), "nl")
+    signals = sorted(sorter.exercise.signals)
+    sorter.select(signals[0])
+    sorter.check.click()
+    assert f"Nog {len(signals) - 1} signalen niet aangevinkt." in text(sorter.feedback.value)

@@ -32,7 +32,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UI_KEYS = (
     "months", "months_short", "fictional_label", "weekly_title", "weekly_category_label", "weekly_value_label",
     "week_label", "week_heading", "contacts", "threats", "contact_one", "contact_many", "threat_one", "threat_many",
-    "summary_heading", "first_week", "busiest_week", "first_threat", "no_threat", "escalating", "timeline_caption",
+    "summary_heading", "first_week", "busiest_week", "first_threat", "no_threat", "timeline_caption",
     "timeline_region", "col_date", "col_kind", "col_description", "col_threat", "col_kept", "threat_yes",
     "threat_no", "new_entry", "form_heading", "form_intro", "privacy", "form_date", "form_time", "form_kind",
     "form_kept", "form_threat", "form_description", "form_placeholder", "form_add", "form_reset", "form_reset_tooltip",
@@ -183,30 +183,56 @@ def weekly_counts(df):
 
 
 def escalation(df) -> dict:
-    """What the weekly counts say: first week, busiest week, first threat, and whether it gets worse."""
+    """What the weekly counts say, computed from the entries only.
+
+    rising: the busiest week comes after week 1 and has at least twice week 1's contacts (the trend up to
+    the peak); threats_grow: the weeks after week 1 hold more threats than week 1; escalating: both.
+    quiet_weeks: the weeks without entries after the busiest week. A single late entry after a gap (one entry
+    in May) neither hides the rise nor counts as a rise; the gap is reported as what it is: weeks without
+    entries, which may mean quieter weeks or weeks in which nothing was written down."""
     weeks = weekly_counts(df)
     first = weeks.iloc[0]
     busiest = weeks.loc[weeks["contacts"][::-1].idxmax()]  # the latest of equally busy weeks
-    half = max(1, len(weeks) // 2)
-    early, late = weeks.iloc[:half], weeks.iloc[half:]
     threats = df[df["threat"]].sort_values(["date", "time"])
     first_threat = threats["date"].iloc[0] if len(threats) else None
     first_threat_week = None
     if first_threat is not None:
         first_threat_week = int(weeks.loc[weeks["week_start"] <= first_threat, "week"].iloc[-1])
-    rising = int(late["contacts"].sum()) > int(early["contacts"].sum())
-    threats_grow = int(late["threats"].sum()) > int(early["threats"].sum())
+    peak = int(busiest["week"])
+    rising = peak > 1 and int(busiest["contacts"]) >= 2 * max(int(first["contacts"]), 1)
+    threats_grow = int(weeks["threats"].iloc[1:].sum()) > int(first["threats"])
+    after = weeks[weeks["week"] > peak]
+    quiet = [int(w) for w, c in zip(after["week"], after["contacts"]) if c == 0]
     return {
         "weeks": len(weeks),
         "first_week": {"week": 1, "start": first["week_start"], "contacts": int(first["contacts"]), "threats": int(first["threats"])},
-        "busiest_week": {"week": int(busiest["week"]), "start": busiest["week_start"], "contacts": int(busiest["contacts"]),
+        "busiest_week": {"week": peak, "start": busiest["week_start"], "contacts": int(busiest["contacts"]),
                          "threats": int(busiest["threats"])},
         "first_threat": first_threat,
         "first_threat_week": first_threat_week,
         "total_threats": int(weeks["threats"].sum()),
         "rising": rising,
+        "threats_grow": threats_grow,
         "escalating": rising and threats_grow,
+        "quiet_weeks": quiet,
     }
+
+
+def conclusion_text(df, lang: str) -> str:
+    """The conclusion in words, stated as following from the entries ("Op basis van de notities: ...")."""
+    from .content import ui
+
+    t, e = ui(lang), escalation(df)
+    fw, bw = e["first_week"], e["busiest_week"]
+    first, peak = _count(fw["contacts"], "contact", lang), _count(bw["contacts"], "contact", lang)
+    if e["escalating"]:
+        text = t["diary_worse"].format(first=first, peak=peak, n=bw["week"], k=e["first_threat_week"])
+    else:
+        text = t["diary_not_worse"].format(first=first, peak=peak, n=bw["week"])
+    text = f'{t["diary_based_on"]} {text}'
+    if len(e["quiet_weeks"]) >= 2:
+        text += " " + t["diary_gap"].format(n=bw["week"], k=len(e["quiet_weeks"]))
+    return text
 
 
 # ---------------------------------------------------------------- HTML (every text escaped)
@@ -245,8 +271,8 @@ def summary_html(df, lang: str) -> str:
         items.append(t["first_threat"].format(date=format_date(e["first_threat"], lang), n=e["first_threat_week"]))
     else:
         items.append(t["no_threat"])
-    conclusion = (f'<p class="course-diary-escalating"><strong>⚠ {escape(t["escalating"])}</strong></p>'
-                  if e["escalating"] else "")
+    sign, css = ("⚠", "course-diary-escalating") if e["escalating"] else ("ℹ", "course-diary-conclusion")
+    conclusion = f'<p class="{css}"><strong>{sign} {escape(conclusion_text(df, lang))}</strong></p>'
     lis = "".join(f"<li>{escape(i)}</li>" for i in items)
     return (f'<section class="course-diary-summary" aria-label="{escape(t["summary_heading"])}">'
             f'<h3>{escape(t["summary_heading"])}</h3><ul>{lis}</ul>{conclusion}</section>')
@@ -401,7 +427,10 @@ class DiaryEditor:
         style = {"description_width": "initial"}
         wide = W.Layout(width="100%")
         default_day = (self.sample["date"].max() + dt.timedelta(days=1)).date()
-        self.date = W.DatePicker(description=t["form_date"], value=default_day, min=first, max=last, style=style)
+        # No min/max on the picker: ipywidgets would silently move a date outside them to the nearest end
+        # (2030-01-01 became the last day). The kernel checks the range and says so; the typed date stays.
+        self.first_day, self.last_day = first, last
+        self.date = W.DatePicker(description=t["form_date"], value=default_day, style=style)
         self.time = W.TimePicker(description=t["form_time"], value=None, style=style)
         self.kind = W.Dropdown(description=t["form_kind"], options=[(v[lang], k) for k, v in cfg["kinds"].items()],
                                value=None, style=style)
@@ -421,15 +450,24 @@ class DiaryEditor:
         self.result = W.HTML("")
         self.add.on_click(lambda _b: self.submit())
         self.reset.on_click(lambda _b: self.start_again())
+        from .content import ui
+
+        hint = ui(lang)["diary_date_hint"].format(first=format_date(first, lang), last=format_date(last, lang))
         intro = W.HTML(f'<h3 class="course-diary-form-heading">{escape(t["form_heading"])}</h3>'
-                       f'<p>{escape(t["form_intro"])}</p>'
+                       f'<p>{escape(t["form_intro"])}</p><p class="course-diary-date-hint">{escape(hint)}</p>'
                        f'<p class="course-diary-privacy">ℹ {escape(t["privacy"])}</p>')
         form = W.VBox([intro, self.date, self.time, self.kind, self.kept, self.threat, self.description,
                        W.HBox([self.add, self.reset]), self.message])
         form.add_class("course-diary-form")
         self.widget = W.VBox([form, self.result])
         self.widget.add_class("course-diary")
+        self._just_added = False  # True from a successful add until the trainee changes the form
+        for field in (self.date, self.time, self.kind, self.kept, self.threat, self.description):
+            field.observe(self._form_changed, names="value")
         self.render()
+
+    def _form_changed(self, _change=None) -> None:
+        self._just_added = False
 
     @property
     def added(self) -> int:
@@ -438,6 +476,9 @@ class DiaryEditor:
     def submit(self) -> bool:
         """Check the form; add the entry or say what is missing (the form keeps what was typed)."""
         t = self.t
+        if self._just_added:
+            # A second press before anything changed (a double click): the entry is in; keep saying so.
+            return False
         entry, problems = check_entry(self.lang, self.date.value, self.time.value, self.kind.value, self.kept.value,
                                       self.description.value, self.threat.value, self.added)
         if problems:
@@ -453,10 +494,12 @@ class DiaryEditor:
         self.description.value = ""
         self.threat.value = False
         self.time.value = None
+        self._just_added = True  # after clearing the form: those changes are ours, not the trainee's
         self.render()
         return True
 
     def start_again(self) -> None:
+        self._just_added = False
         self.diary = self.sample.copy()
         self.message.value = f'<div class="course-msg course-msg-info"><p>ℹ {escape(self.t["msg_reset"])}</p></div>'
         self.render()

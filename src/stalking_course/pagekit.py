@@ -16,9 +16,12 @@ def show(obj) -> None:
 
 
 def show_html(markup: str) -> None:
+    """Show an HTML fragment; every phone number in its text becomes a tel: link (content.link_phones)."""
     from IPython.display import HTML
 
-    show(HTML(markup))
+    from .content import link_phones
+
+    show(HTML(link_phones(markup)))
 
 
 def error_box(lang: str, error: Exception) -> str:
@@ -50,9 +53,16 @@ def friendly_errors(func):
 
 
 class Attempts:
-    """Mixin for anything a trainee checks: tries, solved, right first time (the score).
+    """Mixin for anything a trainee checks (quiz question, signal exercise, case): tries, solved, right first time.
 
-    Pressing Check again with the same answer (a double click, an impatient second press) is not a new try."""
+    A subclass's Check handler does, in this order:
+
+        if not self._is_new_answer(chosen):   # the same answer again (a double click) is not a new try
+            return
+        self._record(right)                   # counts the try, then calls answer_checked(...) once
+
+    answer_checked(chosen, right, first_try) is the one place that hears about every real try: it does
+    nothing here; progress recording can override or wrap it. `element` names what was answered."""
 
     def _reset_attempts(self) -> None:
         self.attempts = 0
@@ -68,6 +78,26 @@ class Attempts:
         return True
 
     def _record(self, right: bool) -> None:
-        if self.first_try_right is None:
+        first_try = self.first_try_right is None
+        if first_try:
             self.first_try_right = right
         self.solved = self.solved or right
+        self.answer_checked(self._last_checked, right, first_try)
+
+    @property
+    def element(self) -> str:
+        """What was answered (a question id, an exercise id, a case id): subclasses say."""
+        return type(self).__name__
+
+    def answer_checked(self, chosen, right: bool, first_try: bool) -> None:
+        """Called once per real try, after the tries and the score are updated. Does nothing by default."""
+
+
+def partly_details(lang: str, missing: int, extra: int, kind: str = "") -> str:
+    """'nog 2 goede antwoorden te vinden; 1 van je keuzes klopt niet' (data/ui.yaml; kind "signals_" for signs)."""
+    from .content import ui
+
+    t = ui(lang)
+    parts = [t[f"{kind}{what}_{'one' if n == 1 else 'many'}"].format(n=n)
+             for what, n in (("missing", missing), ("extra", extra)) if n]
+    return "; ".join(parts)

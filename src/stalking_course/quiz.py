@@ -13,8 +13,8 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from .content import check_lang, ui
-from .pagekit import Attempts, friendly_errors, show
+from .content import check_lang, link_phones, ui
+from .pagekit import Attempts, friendly_errors, partly_details, show
 from .questions import bank
 
 
@@ -75,6 +75,10 @@ class QuestionView(Attempts):
         self.widget = W.VBox([self.prompt, self.chooser, self.check, self.feedback], layout=look.plain)
         self.widget.add_class("course-question-box")
 
+    @property
+    def element(self) -> str:
+        return f"{self.question.bank}/{self.question.id}"
+
     def selection(self) -> frozenset:
         if self.boxes is None:
             return frozenset() if self.chooser.value is None else frozenset([self.chooser.value])
@@ -107,7 +111,9 @@ class QuestionView(Attempts):
             status = f'<p class="course-status"><strong>✔ {escape(t["correct"])}</strong></p>'
             kind = "right"
         elif chosen & q.correct:
-            status = f'<p class="course-status"><strong>◐ {escape(t["partly"])}</strong> {escape(t["try_again"])}</p>'
+            details = partly_details(lang, missing=len(q.correct - chosen), extra=len(chosen - q.correct))
+            status = (f'<p class="course-status"><strong>◐ {escape(t["partly_detail"].format(details=details))}</strong> '
+                      f'{escape(t["try_again"])}</p>')
             kind = "partly"
         else:
             status = f'<p class="course-status"><strong>✘ {escape(t["incorrect"])}</strong> {escape(t["try_again"])}</p>'
@@ -121,7 +127,7 @@ class QuestionView(Attempts):
         explanation = ""
         if right:
             explanation = f'<p class="course-explanation"><strong>{escape(t["explanation"])}:</strong> {escape(q.explanation[lang])}</p>'
-        return f'<div class="course-msg course-msg-{kind}">{status}<ul>{"".join(items)}</ul>{explanation}</div>'
+        return link_phones(f'<div class="course-msg course-msg-{kind}">{status}<ul>{"".join(items)}</ul>{explanation}</div>')
 
 
 class Quiz:
@@ -151,8 +157,14 @@ class Quiz:
     def _update_score(self) -> None:
         total = len(self.views)
         done = all(v.solved for v in self.views)
-        key = "score_done" if done else "score"
-        text = self.t[key].format(right=self.right_first_time, total=total, answered=self.answered)
+        right = self.right_first_time
+        if not done:
+            key = "score"
+        elif right * 2 < total:  # a low score at the end: encourage, point to the explanations, no "0 of 7!"
+            key = "score_done_low"
+        else:
+            key = "score_done"
+        text = self.t[key].format(right=right, total=total, answered=self.answered)
         self.score.value = f'<div class="course-msg course-msg-score"><p><strong>{escape(text)}</strong></p></div>'
 
 

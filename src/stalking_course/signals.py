@@ -28,7 +28,8 @@ import ipywidgets as W
 
 from .content import LANGS, ContentError, bilingual, check_lang, fill, load_yaml, require
 from .content import ui as course_ui
-from .pagekit import Attempts, friendly_errors, show
+from .content import link_phones
+from .pagekit import Attempts, friendly_errors, partly_details, show
 
 FILE = "data/signals.yaml"
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -134,6 +135,10 @@ class SignalSorter(Attempts):
         self.widget.add_class("course-question-box")
         self.widget.add_class("course-signals")
 
+    @property
+    def element(self) -> str:
+        return f"signals/{self.exercise.id}"
+
     def selection(self) -> frozenset:
         return frozenset(i for i, box in enumerate(self.boxes) if box.value)
 
@@ -174,8 +179,13 @@ class SignalSorter(Attempts):
         else:
             status, kind = f"✘ {t['none_right']}", "wrong"
         status = status.format(right=n_right, total=total)
-        return (f'<div class="course-msg course-msg-{kind}"><p class="course-status"><strong>{escape(status)}</strong></p>'
-                f'<ul class="course-signal-list">{"".join(rows)}</ul></div>')
+        detail = ""
+        if kind == "partly":  # how many signs are still to tick, how many ticks are not signs
+            signals = self.exercise.signals
+            text = partly_details(lang, missing=len(signals - chosen), extra=len(chosen - signals), kind="signals_")
+            detail = f'<p class="course-status-detail"><strong>◐ {escape(text[:1].upper() + text[1:])}.</strong></p>'
+        return link_phones(f'<div class="course-msg course-msg-{kind}"><p class="course-status"><strong>{escape(status)}</strong></p>'
+                           f'{detail}<ul class="course-signal-list">{"".join(rows)}</ul></div>')
 
 
 @friendly_errors
