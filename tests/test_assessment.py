@@ -130,18 +130,155 @@ def test_partial_answers_give_per_topic_numbers_and_the_verdict_against_the_pass
     assert [t.topic for t in r.to_revisit] == lessons[:2]
 
 
+def _answer_with(a, right_count: int, must_pass_right: bool = True):
+    """Answer the must-pass items as told, then the other questions right until `right_count` are right."""
+    must = a.settings.must_pass
+    budget = right_count - (len(must) if must_pass_right else 0)
+    for view in a.views:
+        if view.question.id in must:
+            answer(view, must_pass_right)
+        else:
+            answer(view, budget > 0)
+            budget -= 1
+
+
 def test_just_below_and_at_the_pass_mark():
     a = FinalAssessment("en")
     total = len(a.views)
     needed = -(-80 * total // 100)  # the smallest number right that reaches 80 per cent
-    for i, view in enumerate(a.views):
-        answer(view, i < needed)
+    _answer_with(a, needed)
     assert a.result().passed
     b = FinalAssessment("en")
-    for i, view in enumerate(b.views):
-        answer(view, i < needed - 1)
+    _answer_with(b, needed - 1)
     r = b.result()
     assert not r.passed and r.percent < 80, "the percentage shown never rounds up to the pass mark"
+
+
+# ---- the referral items are must-pass
+
+def test_there_are_at_least_five_must_pass_referral_items_listed_in_the_data_file():
+    raw = yaml.safe_load((REPO_ROOT / "data" / "questions" / f"{BANK}.yaml").read_text(encoding="utf-8"))
+    assert len(raw["must_pass"]) >= 5
+    assert settings().must_pass == frozenset(raw["must_pass"])
+    ids = [q.id for q in bank(BANK)]
+    assert set(raw["must_pass"]) <= set(ids)
+
+
+def test_the_must_pass_items_cover_every_branch_of_the_referral_rules():
+    """Ex-partner, a suspected ex-partner behind an anonymous account, family/carer/house friend,
+    someone outside the family, life-threatening."""
+    from stalking_course.referral import advise
+
+    cases = {qid: (relation, danger) for qid, relation, danger in settings().referral}
+    relations = {relation for relation, danger in cases.values()}
+    assert "ex-partner" in relations
+    assert "suspected-ex-partner" in relations
+    assert relations & {"family", "carer", "household", "partner"}
+    assert any(advise(r).service == "police" and not d for r, d in cases.values()), "someone outside the family"
+    assert any(d for r, d in cases.values()), "life-threatening"
+    questions = {q.id: q for q in bank(BANK)}
+    suspected = next(q for q, (r, d) in cases.items() if r == "suspected-ex-partner")
+    for lang in ("nl", "en"):
+        assert "anon" in questions[suspected].text[lang], "the suspected ex-partner hides behind an anonymous account"
+
+
+def _service_named(text: str) -> set:
+    found = set()
+    if "Veilig Thuis" in text:
+        found.add("veilig-thuis")
+    if re.search(r"\b(politie|police)\b", text, re.I):
+        found.add("police")
+    if re.search(r"(?<![\d-])112(?![\d-])", text):
+        found.add("112")
+    return found
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_right_option_of_each_referral_item_is_what_the_engine_says(lang):
+    from stalking_course.referral import advise
+
+    questions = {q.id: q for q in bank(BANK)}
+    for qid, relation, danger in settings().referral:
+        q = questions[qid]
+        right = [o.text[lang] for o in q.options if o.correct]
+        assert len(right) == 1, qid
+        assert _service_named(right[0]) == {advise(relation, danger).service}, (qid, right[0])
+        for o in q.options:
+            if not o.correct:
+                assert _service_named(o.text[lang]) != {advise(relation, danger).service}, (qid, o.text[lang])
+
+
+def test_a_trainee_who_gets_one_referral_item_wrong_does_not_pass_whatever_the_total():
+    for missed in sorted(settings().must_pass):
+        a = FinalAssessment("nl")
+        for view in a.views:
+            answer(view, view.question.id != missed)
+        r = a.result()
+        assert r.percent >= r.pass_mark, "everything else right: the total alone would pass"
+        assert not r.passed, missed
+        a.button.click()
+        out = text(a.output.value)
+        number = next(n for n, v in enumerate(a.views, 1) if v.question.id == missed)
+        assert "✘ Nog niet geslaagd" in out and "niet alle verwijsvragen" in out
+        assert f"gemist: vraag {number}" in out
+        assert "Les 8: Verwijzen" in text(a.output.value.split('class="course-revisit"')[1].split("</ul>")[0]), \
+            "the referral lesson is to be revisited, although its score alone reaches the pass mark"
+
+
+def test_all_referral_items_right_but_the_total_too_low_does_not_pass():
+    a = FinalAssessment("en")
+    needed = -(-80 * len(a.views) // 100)
+    _answer_with(a, needed - 1, must_pass_right=True)
+    r = a.result()
+    assert r.must_pass_ok and not r.passed
+    a.button.click()
+    out = text(a.output.value)
+    assert "✘ Not passed yet" in out and "Referral questions: all 5 right first time" in out
+
+
+def test_the_intro_names_the_referral_questions_and_both_conditions():
+    a = FinalAssessment("nl")
+    intro = text(a.widget.children[0].value)
+    numbers = [n for n, v in enumerate(a.views, 1) if v.question.id in a.settings.must_pass]
+    assert "80 procent" in intro and f"alle {len(numbers)} verwijsvragen" in intro
+    assert f"{numbers[-2]} en {numbers[-1]}" in intro
+
+
+def test_a_must_pass_id_that_is_not_a_question_is_named(data_copy):
+    edit_yaml(data_copy / "questions" / f"{BANK}.yaml", lambda d: d["must_pass"].append("no-such-question"))
+    with pytest.raises(ContentError, match="must_pass: no-such-question"):
+        settings()
+
+
+def test_a_must_pass_item_without_its_referral_situation_is_named(data_copy):
+    def change(d):
+        q = next(q for q in d["questions"] if q["id"] == d["must_pass"][0])
+        q.pop("referral")
+    edit_yaml(data_copy / "questions" / f"{BANK}.yaml", change)
+    with pytest.raises(ContentError, match="referral"):
+        settings()
+
+
+# ---- where the assessment sits in the course
+
+def test_the_assessment_comes_after_every_lesson_and_case_exercise():
+    pages = list(course().pages)
+    here = pages.index(course().page(settings().page))
+    assert all(pages.index(p) < here for p in course().lessons + course().exercises)
+    assert course().page(settings().page).kind == "page"
+
+
+def test_a_failed_result_links_to_the_lessons_not_to_the_page_the_trainee_is_on():
+    a = FinalAssessment("nl")
+    for view in a.views:
+        answer(view, False)
+    a.button.click()
+    html = a.output.value
+    own = course().page(settings().page).notebook["nl"].split("/")[-1]
+    links = re.findall(r'href="([^"]+)"', html)
+    assert links and own not in " ".join(links)
+    lesson_files = {lesson.notebook["nl"].split("/")[-1] for lesson in course().lessons}
+    assert {link.split("/")[-1] for link in links} == lesson_files
 
 
 def test_a_shown_result_stays_up_to_date(nl):

@@ -3,7 +3,7 @@ import pytest
 
 from stalking_course.referral import advise, relations
 
-DEPENDENCY = ["partner", "ex-partner", "family", "household", "carer"]
+DEPENDENCY = ["partner", "ex-partner", "suspected-ex-partner", "family", "household", "carer"]
 OTHER = ["colleague", "manager", "neighbour", "acquaintance", "stranger", "unknown"]
 
 # (relation, life-threatening) -> (service, then): written out from FACTS.md, not computed.
@@ -41,3 +41,17 @@ def test_an_unknown_relation_names_the_accepted_values(bad):
         advise(bad)
     for name in DEPENDENCY + OTHER:
         assert name in str(err.value)
+
+
+def test_a_suspected_ex_partner_is_enough_for_veilig_thuis_and_the_unknown_account_says_so():
+    """Seed: 'Heeft u een vermoeden dat er sprake is van ex-partner stalking...' -> Veilig Thuis."""
+    assert advise("suspected-ex-partner").service == "veilig-thuis"
+    from stalking_course.referral import relation_label
+    assert "(ex-)partner" in relation_label("unknown", "nl") and "(ex-)partner" in relation_label("unknown", "en")
+
+
+@pytest.mark.parametrize("relation", DEPENDENCY + OTHER)
+def test_every_explanation_says_an_aangifte_is_possible_too(relation):
+    """Veilig Thuis or the police is the referral; an aangifte with the police is never excluded."""
+    for lang in ("nl", "en"):
+        assert "aangifte" in advise(relation).explanation[lang].lower()

@@ -1,8 +1,13 @@
-"""The final assessment (lesson 9): questions from every lesson, a pass mark, a score per lesson.
+"""The final assessment (its own page, after the lessons and the case exercises): questions from every
+lesson, a pass mark, must-pass referral items, a score per lesson.
 
 Everything it shows comes from data/questions/final-assessment.yaml: the questions (each with `topic:`,
 the id of the lesson it tests), `pass_mark` (the percentage of questions right first time needed to pass),
-`page` (the page that shows the test, for the links back to the lessons) and `ui` (its interface text).
+`must_pass` (the ids of the referral items: every one of them must be right first time, whatever the
+total, because referring to the right place is the one skill the course must guarantee; each of these
+questions carries `referral: {relation, life_threatening}` so that a test can check its right option
+against the referral engine), `page` (the page that shows the test, for the links back to the lessons)
+and `ui` (its interface text).
 
 Each question is a QuestionView from quiz.py, so answers are checked in the kernel and the browser never
 receives which option is right. Only the first answer to a question counts for the score; trainees may
@@ -18,13 +23,15 @@ from html import escape
 from .content import LANGS, ContentError, check_lang, data_dir, fill, load_yaml, require
 from .course import course, relative_link
 from .pagekit import friendly_errors, show
+from .progress import hook as progress_hook
 from .questions import bank
 
 BANK = "final-assessment"
 FILE = f"data/questions/{BANK}.yaml"
 UI_KEYS = ("intro", "progress", "result_button", "result_tooltip", "empty", "unfinished", "passed", "failed",
            "table_caption", "col_lesson", "col_score", "col_advice", "score_of", "lesson_label", "status_ok",
-           "status_revisit", "revisit_heading", "revisit_none", "new_tab", "retry")
+           "status_revisit", "revisit_heading", "revisit_none", "new_tab", "retry", "failed_must_pass",
+           "must_pass_ok", "failed_referral", "and")
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,8 @@ class Settings:
     page: str  # id of the page that shows the test
     ui: dict  # lang -> {key: text}
     questions: tuple
+    must_pass: frozenset = frozenset()  # ids of the questions that must all be right first time
+    referral: tuple = ()  # (question id, relation, life_threatening) for each must-pass item
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,8 @@ class Result:
     pass_mark: int
     topics: tuple  # TopicScore, in course order
     missing: tuple  # numbers (1-based) of the questions not answered yet
+    must_pass_missed: tuple = ()  # numbers (1-based) of must-pass questions not right first time
+    must_pass_total: int = 0
 
     @property
     def finished(self) -> bool:
@@ -65,8 +76,17 @@ class Result:
         return (100 * self.right) // self.total if self.total else 0
 
     @property
+    def score_reached(self) -> bool:
+        return self.right * 100 >= self.pass_mark * self.total
+
+    @property
+    def must_pass_ok(self) -> bool:
+        return not self.must_pass_missed
+
+    @property
     def passed(self) -> bool:
-        return self.finished and self.right * 100 >= self.pass_mark * self.total
+        """Both: the overall pass mark, and every must-pass (referral) item right first time."""
+        return self.finished and self.score_reached and self.must_pass_ok
 
     @property
     def to_revisit(self) -> list:
@@ -101,7 +121,20 @@ def _settings(key) -> Settings:
         if q.topic not in lesson_ids:
             raise ContentError(FILE, f"question {q.id}: topic",
                                f"must be the id of a lesson in data/course.yaml ({', '.join(lesson_ids)})")
-    return Settings(pass_mark, page, strings, questions)
+    ids = [q.id for q in questions]
+    must_pass = require(data, "must_pass", FILE, "", list)
+    raw = {e.get("id"): e for e in data.get("questions") or [] if isinstance(e, dict)}
+    referral = []
+    for qid in must_pass:
+        if qid not in ids:
+            raise ContentError(FILE, f"must_pass: {qid}", "no question with this id in the bank")
+        case = raw[qid].get("referral")
+        if not isinstance(case, dict) or not isinstance(case.get("relation"), str) \
+                or not isinstance(case.get("life_threatening"), bool):
+            raise ContentError(FILE, f"question {qid}: referral",
+                               "a must-pass item needs referral: {relation: <relation in data/referral.yaml>, life_threatening: true|false}")
+        referral.append((qid, case["relation"], case["life_threatening"]))
+    return Settings(pass_mark, page, strings, questions, frozenset(must_pass), tuple(referral))
 
 
 def settings() -> Settings:
@@ -113,18 +146,23 @@ def settings() -> Settings:
     return _settings(key)
 
 
-def score(views, pass_mark: int) -> Result:
-    """The result of a list of QuestionViews: first answers only, per lesson in course order."""
-    by_topic = {}
+def score(views, pass_mark: int, must_pass=frozenset()) -> Result:
+    """The result of a list of QuestionViews: first answers only, per lesson in course order.
+
+    A lesson is to be revisited when its score is below the pass mark, or when one of its must-pass items
+    was not right first time."""
+    by_topic, missed_topics = {}, set()
     for v in views:
         right, total = by_topic.get(v.question.topic, (0, 0))
         by_topic[v.question.topic] = (right + bool(v.first_try_right), total + 1)
+        if v.question.id in must_pass and v.attempts and not v.first_try_right:
+            missed_topics.add(v.question.topic)
     topics = []
     for n, lesson in enumerate(course().lessons, 1):
         if lesson.id in by_topic:
             right, total = by_topic[lesson.id]
-            topics.append(TopicScore(lesson.id, n, lesson.title, right, total, right * 100 < pass_mark * total,
-                                     lesson.notebook))
+            revisit = right * 100 < pass_mark * total or lesson.id in missed_topics
+            topics.append(TopicScore(lesson.id, n, lesson.title, right, total, revisit, lesson.notebook))
     return Result(
         total=len(views),
         answered=sum(v.attempts > 0 for v in views),
@@ -132,6 +170,8 @@ def score(views, pass_mark: int) -> Result:
         pass_mark=pass_mark,
         topics=tuple(topics),
         missing=tuple(n for n, v in enumerate(views, 1) if v.attempts == 0),
+        must_pass_missed=tuple(n for n, v in enumerate(views, 1) if v.question.id in must_pass and not v.first_try_right),
+        must_pass_total=sum(v.question.id in must_pass for v in views),
     )
 
 
@@ -150,8 +190,10 @@ class FinalAssessment:
         total = len(questions)
         look = SharedLook()
         self.views = [QuestionView(q, lang, n, total, self._on_checked, look) for n, q in enumerate(questions, 1)]
-        intro = W.HTML(f'<div class="course-msg course-msg-info"><p>'
-                       f'{escape(self.t["intro"].format(total=total, pass_mark=self.settings.pass_mark))}</p></div>')
+        intro_text = self.t["intro"].format(total=total, pass_mark=self.settings.pass_mark,
+                                            must_pass=len(self.settings.must_pass),
+                                            must_pass_numbers=self._numbers(range(1, total + 1)))
+        intro = W.HTML(f'<div class="course-msg course-msg-info"><p>{escape(intro_text)}</p></div>')
         self.progress = W.HTML("")
         self.progress.add_class("course-feedback")
         self.button = W.Button(description=self.t["result_button"], tooltip=self.t["result_tooltip"],
@@ -167,13 +209,19 @@ class FinalAssessment:
         self.widget.add_class("course-quiz")
         self.widget.add_class("course-assessment")
 
+    def _numbers(self, candidates) -> str:
+        """The numbers of the must-pass questions among `candidates`, e.g. '14, 15, 16, 17 en 18'."""
+        return join_numbers([n for n in candidates if self.settings.questions[n - 1].id in self.settings.must_pass],
+                            self.t["and"])
+
     def result(self) -> Result:
-        return score(self.views, self.settings.pass_mark)
+        return score(self.views, self.settings.pass_mark, self.settings.must_pass)
 
     def _on_checked(self) -> None:
         self._update_progress()
         if self._shown:  # keep a result that is on screen up to date
             self.show_result()
+        progress_hook.assessment_checked(self)  # a finished test is recorded once; a pass offers the certificate
 
     def _update_progress(self) -> None:
         r = self.result()
@@ -183,6 +231,13 @@ class FinalAssessment:
     def show_result(self) -> None:
         self._shown = True
         self.output.value = result_html(self.result(), self.lang, self.t, self.settings.page)
+
+
+def join_numbers(numbers, and_word: str) -> str:
+    numbers = [str(n) for n in numbers]
+    if len(numbers) < 2:
+        return "".join(numbers)
+    return f"{', '.join(numbers[:-1])} {and_word} {numbers[-1]}"
 
 
 def _lesson_link(topic: TopicScore, lang: str, t: dict, here: str) -> str:
@@ -201,13 +256,20 @@ def result_html(r: Result, lang: str, t: dict, page_id: str) -> str:
                                       missing=", ".join(str(n) for n in r.missing))
         return f'<div class="course-msg course-msg-info" role="status"><p>ℹ {escape(text)}</p></div>'
     here = course().page(page_id).path(lang)
-    values = dict(right=r.right, total=r.total, percent=r.percent, pass_mark=r.pass_mark)
+    values = dict(right=r.right, total=r.total, percent=r.percent, pass_mark=r.pass_mark,
+                  must_pass=r.must_pass_total, missed=join_numbers(r.must_pass_missed, t["and"]),
+                  n_missed=len(r.must_pass_missed))
+    must = ""
+    if r.must_pass_total:
+        key = "must_pass_ok" if r.must_pass_ok else "failed_must_pass"
+        must = f'<p>{"✔" if r.must_pass_ok else "✘"} {escape(t[key].format(**values))}</p>'
     if r.passed:
         verdict = (f'<div class="course-msg course-msg-right"><p><strong>✔ {escape(t["passed"].format(**values))}'
-                   f'</strong></p></div>')
+                   f'</strong></p>{must}</div>')
     else:
-        verdict = (f'<div class="course-msg course-msg-wrong"><p><strong>✘ {escape(t["failed"].format(**values))}'
-                   f'</strong></p><p>{escape(t["retry"])}</p></div>')
+        headline = t["failed"] if not r.score_reached else t["failed_referral"]
+        verdict = (f'<div class="course-msg course-msg-wrong"><p><strong>✘ {escape(headline.format(**values))}'
+                   f'</strong></p>{must}<p>{escape(t["retry"])}</p></div>')
     rows = []
     for topic in r.topics:
         status = f'↻ {t["status_revisit"]}' if topic.revisit else f'✔ {t["status_ok"]}'

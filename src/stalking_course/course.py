@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from .content import LANGS, REPO_ROOT, ContentError, bilingual, check_lang, data_dir, load_yaml, require
 
 FILE = "data/course.yaml"
-SECTIONS = ("lessons", "exercises", "pages")  # teaching order after the start page
+SECTIONS = ("lessons", "exercises", "pages")  # teaching order after the start page: the final assessment is
+# the first of the pages, so it comes after every lesson and case exercise it tests
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,11 @@ def _page(entry, kind, field, number, check_files) -> Page:
         if check_files and not (REPO_ROOT / path).is_file():
             raise ContentError(FILE, f"{field}.notebook.{lang}", f"file {path} does not exist")
     minutes, objectives = 0, None
-    if kind in ("lesson", "exercise"):
+    if kind in ("lesson", "exercise") or (kind == "page" and "minutes" in entry):  # other pages: optional
         minutes = require(entry, "minutes", FILE, field, int)
-        if minutes <= 0:
+        if isinstance(minutes, bool) or minutes <= 0:
             raise ContentError(FILE, f"{field}.minutes", "must be a positive number of minutes")
+    if kind in ("lesson", "exercise") or (kind == "page" and "objectives" in entry):
         objectives = bilingual(entry, "objectives", FILE, field)
     return Page(page_id, kind, title, dict(notebook), minutes, objectives, number)
 
