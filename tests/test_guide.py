@@ -148,3 +148,11 @@ def test_every_html_output_gets_tel_links(monkeypatch):
     links = tel_links(shown[-1])
     assert (tel_href(fact("veilig_thuis_phone").value["nl"]), fact("veilig_thuis_phone").value["nl"]) in links
     assert ("tel:" + EMERGENCY, EMERGENCY) in links
+
+
+@pytest.mark.parametrize("relation", relations())
+def test_the_answer_repeats_the_whole_choice_in_words(relation):
+    """A closed dropdown cannot wrap: on a phone a long label is readable in the answer."""
+    guide = ReferralGuide("nl")
+    guide.choose(relation)
+    assert text(guide.answer.value).startswith(ui("nl")["guide_chosen"].format(relation=relation_label(relation, "nl")))

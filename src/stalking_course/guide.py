@@ -8,7 +8,8 @@ tel: links (content.phone_link), shown as data/facts.yaml gives them; a service 
 number ("112 (alarmnummer)") is not followed by the number a second time.
 
 The dropdown starts on a "Kies…" / "Choose…" placeholder. Its label sits above it (not beside it), so that on
-a phone the select takes the full width and shows the whole choice (course.css, block "referral guide").
+a phone the select takes the full width (course.css, the block at its end); the answer repeats the whole
+choice in words ("Je koos: ..."), because a closed dropdown cannot wrap a label longer than the screen.
 """
 from __future__ import annotations
 
@@ -80,7 +81,10 @@ class ReferralGuide:
         else:
             steps = [f"<li>{self._service(a)}</li>"]
         css = " course-guide-danger" if a.life_threatening else ""
-        self.answer.value = (f'<div class="course-msg course-msg-advice{css}"><p><strong>➜ {escape(t["guide_refer_to"])}</strong></p>'
+        # the whole choice in words: on a phone a long label does not fit in the closed dropdown
+        chosen = t["guide_chosen"].format(relation=relation_label(relation, lang))
+        self.answer.value = (f'<div class="course-msg course-msg-advice{css}"><p class="course-guide-chosen">{escape(chosen)}</p>'
+                             f'<p><strong>➜ {escape(t["guide_refer_to"])}</strong></p>'
                              f'<ol>{"".join(steps)}</ol><p>{link_phones(escape(a.explanation[lang]))}</p>'
                              f'<p class="course-source">{escape(t["source"])}: {escape(source())}</p></div>')
 
