@@ -247,7 +247,9 @@ class CourseVoila(Voila):
             else:
                 handlers.append(handler)
         handlers.append((r"/(.*)", NotFoundHandler))
-        return handlers
+        from .progress import web as progress_web  # join, my data, certificate, /verify, /trainer (before the 404)
+
+        return progress_web.install(self, handlers, CourseVoilaHandler)
 
     def init_settings(self):
         if self.fork_kernels and kernelfork.start(self.kernel_preload(), self.log) is not None:

@@ -10,6 +10,7 @@ from html import escape
 from .content import check_lang, fact, fill, ui
 from .course import course, relative_link
 from .pagekit import friendly_errors, show_html
+from .progress import hook as progress_hook
 
 
 def _other(lang: str) -> str:
@@ -116,6 +117,7 @@ def lesson_overview(lang: str) -> None:
     """The start page's list of lessons and exercises, with minutes and objectives, from course.yaml."""
     t, c = ui(lang), course()
     here = c.start.path(lang)
+    box, marks = progress_hook.overview(lang)  # the join link, or this trainee's progress and next step
     blocks = []
     for kind in ("lesson", "exercise", "page"):
         pages = c.of_kind(kind)
@@ -130,9 +132,9 @@ def lesson_overview(lang: str) -> None:
                 objectives = "<ul>" + "".join(f"<li>{escape(fill(o, lang))}</li>" for o in p.objectives[lang]) + "</ul>"
             prefix = f"{escape(label)}: " if label else ""
             items.append(f'<li class="course-toc-item">{prefix}<a href="{escape(relative_link(here, p.path(lang)))}">'
-                         f"{escape(p.title[lang])}</a>{minutes}{objectives}</li>")
+                         f"{escape(p.title[lang])}</a>{marks.get(p.id, '')}{minutes}{objectives}</li>")
         blocks.append(f'<ol class="course-toc course-toc-{kind}">{"".join(items)}</ol>')
-    show_html(f'<div class="course-overview">{"".join(blocks)}</div>')
+    show_html(f'<div class="course-overview">{box}{"".join(blocks)}</div>')
 
 
 __all__ = ["page_header", "page_footer", "show_facts", "lesson_overview", "nav_html", "fact_html",

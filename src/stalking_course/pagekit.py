@@ -7,6 +7,7 @@ import sys
 from html import escape
 
 from .content import LANGS, ContentError
+from .progress import hook as progress_hook  # light; the database is only touched for a trainee who joined
 
 
 def show(obj) -> None:
@@ -69,6 +70,7 @@ class Attempts:
         self.solved = False
         self.first_try_right = None  # set on the first real try
         self._last_checked = None
+        progress_hook.register(self)  # resumes the trainee's earlier answers after the cell has run
 
     def _is_new_answer(self, chosen) -> bool:
         if chosen == self._last_checked:
@@ -90,7 +92,8 @@ class Attempts:
         return type(self).__name__
 
     def answer_checked(self, chosen, right: bool, first_try: bool) -> None:
-        """Called once per real try, after the tries and the score are updated. Does nothing by default."""
+        """Called once per real try, after the tries and the score are updated: records it (progress/hook.py)."""
+        progress_hook.checked(self, right)
 
 
 def partly_details(lang: str, missing: int, extra: int, kind: str = "") -> str:

@@ -321,6 +321,10 @@ class Store:
             return s.scalar(select(Assessment).where(Assessment.learner_id == learner_id, Assessment.passed.is_(True))
                             .order_by(Assessment.percent.desc(), Assessment.created_at.desc()).limit(1))
 
+    def last_assessment_time(self, learner_id: str):
+        with self.session() as s:
+            return s.scalar(select(func.max(Assessment.created_at)).where(Assessment.learner_id == learner_id))
+
     def verify(self, code: str) -> Assessment | None:
         code = identity.normalise_code(code)
         if not code or len(code) > 16:
