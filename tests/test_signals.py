@@ -39,7 +39,8 @@ def test_every_exercise_loads_in_both_languages():
                 assert item.text[lang].strip() and item.feedback[lang].strip(), (ex_id, item.id, lang)
         for lang in LANGS:
             assert ex.intro[lang].strip()
-            assert "erzonnen" in ex.intro["nl"] and "fictional" in ex.intro["en"], "every case says it is fictional"
+            assert re.search(r"verzonnen|fictie", ex.intro["nl"], re.I) and "fictional" in ex.intro["en"].lower(), \
+                "every case says it is fictional"
 
 
 def test_ui_text_has_the_same_keys_in_both_languages():
@@ -210,15 +211,15 @@ def test_partly_right_says_how_many_signs_are_still_to_tick(sorter, lang):
     sorter.check.click()
     t = course_ui(lang)
     missing = t["signals_missing_many"].format(n=len(signals) - 1)
-    assert f"◐ {missing[:1].upper()}{missing[1:]}." in text(sorter.feedback.value)
+    assert f"{missing[:1].upper()}{missing[1:]}." in text(sorter.feedback.value)
     harmless = next(i for i, item in enumerate(ex.items) if not item.signal)
     sorter.select(*signals, harmless)
     sorter.check.click()
     extra = t["signals_extra_one"]
-    assert f"◐ {extra[:1].upper()}{extra[1:]}." in text(sorter.feedback.value)
+    assert f"{extra[:1].upper()}{extra[1:]}." in text(sorter.feedback.value)
     sorter.select(*signals)
     sorter.check.click()
-    assert "◐" not in sorter.feedback.value
+    assert "course-status-detail" not in sorter.feedback.value, "all right: nothing missing"
 
 
 def test_partly_right_in_dutch_reads_nog_n_signalen():

@@ -183,7 +183,7 @@ class SignalSorter(Attempts):
         if kind == "partly":  # how many signs are still to tick, how many ticks are not signs
             signals = self.exercise.signals
             text = partly_details(lang, missing=len(signals - chosen), extra=len(chosen - signals), kind="signals_")
-            detail = f'<p class="course-status-detail"><strong>◐ {escape(text[:1].upper() + text[1:])}.</strong></p>'
+            detail = f'<p class="course-status-detail"><strong>{escape(text[:1].upper() + text[1:])}.</strong></p>'
         return link_phones(f'<div class="course-msg course-msg-{kind}"><p class="course-status"><strong>{escape(status)}</strong></p>'
                            f'{detail}<ul class="course-signal-list">{"".join(rows)}</ul></div>')
 
