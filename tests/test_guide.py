@@ -156,3 +156,14 @@ def test_the_answer_repeats_the_whole_choice_in_words(relation):
     guide = ReferralGuide("nl")
     guide.choose(relation)
     assert text(guide.answer.value).startswith(ui("nl")["guide_chosen"].format(relation=relation_label(relation, "nl")))
+
+
+def test_text_from_the_data_is_escaped_in_the_answer(data_copy):
+    from helpers import edit_yaml
+
+    def hostile(d):
+        d["relations"]["colleague"]["label"]["nl"] = "<img src=x onerror=alert(1)> collega"
+    edit_yaml(data_copy / "referral.yaml", hostile)
+    guide = ReferralGuide("nl")
+    guide.choose("colleague")
+    assert "<img" not in guide.answer.value and "&lt;img src=x onerror=alert(1)&gt; collega" in guide.answer.value
