@@ -133,7 +133,18 @@ def test_phone_numbers_in_the_content_notice_are_tel_links(open_page, course_ser
     vt.scroll_into_view_if_needed()
     box = vt.bounding_box()
     assert box and box["width"] > 0 and box["x"] + box["width"] <= 390, "the link is on screen, whole"
+    assert vt.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline", "a link by more than its colour"
     shot(pg, f"tel-links-{lang}-phone")
+
+
+@pytest.mark.parametrize("page_id", ["referral", "resources"])
+def test_phone_numbers_on_the_referral_and_resources_pages_are_tel_links(open_page, course_server, page_id):
+    pg = open_page(course_server, page_id, "nl", PHONE)
+    pg.locator(".course-footer").first.wait_for(timeout=LOAD)
+    for key in ("veilig_thuis_phone", "police_phone", "emergency_number"):
+        number = fact(key).value["nl"]
+        expect(pg.locator(f'a[href="{tel_href(number)}"]').first).to_have_text(number)
+    assert pg.locator('a[href^="tel:"]').count() >= 3
 
 
 # ---- item 2: the diary's dates and the double click
