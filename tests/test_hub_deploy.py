@@ -1,0 +1,385 @@
+"""The course on a real JupyterHub (deploy/): trainees get the course and nothing else.
+
+One hub for the module, started as docs/deploy.md says (deploy/jupyterhub_config.py with the simple local
+spawner and the shared-password login; configurable-http-proxy from npm, tests/hub/), with three users: two
+trainees and a trainer. Everything listens on 127.0.0.1 only; every process is stopped at the end.
+Kernels are culled after COURSE_KERNEL_IDLE_SECONDS here (short), so the last test can watch them go.
+Each probe's status code is written to test-artifacts/hub-probes.json.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, REPO, free_port
+
+HUB_DIR = REPO / "tests" / "hub"
+CHP = HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
+PASSWORD = "course-test-password-8"
+TRAINEES = ("anna", "bram")
+TRAINER = "tess"
+IDLE_SECONDS = 20  # kernel idle timeout in this test (30 minutes in deploy/)
+START = "voila/render/notebooks/nl/00_start.ipynb"
+LESSON = "voila/render/notebooks/nl/01_wat-is-stalking.ipynb"
+PROBES: list = []
+KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
+
+
+def record(who: str, what: str, status, expected) -> None:
+    PROBES.append({"user": who, "probe": what, "status": status, "expected": expected})
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "hub-probes.json").write_text(json.dumps(PROBES, indent=1))
+
+
+def install_proxy() -> None:
+    if not CHP.exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is needed for configurable-http-proxy (tests/hub/package.json); .ci/run installs it"
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HUB_DIR, check=True,
+                       timeout=300)
+    assert CHP.exists(), "npm ci did not install configurable-http-proxy"
+
+
+class Hub:
+    def __init__(self, state: Path):
+        self.state = state
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = ARTIFACTS / f"hub-{self.port}.log"
+        self.proc = None
+
+    def start(self):
+        ARTIFACTS.mkdir(exist_ok=True)
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            "COURSE_SHARED_PASSWORD": PASSWORD,
+            "COURSE_USERS": ",".join([*TRAINEES, TRAINER]),
+            "COURSE_TRAINERS": TRAINER,
+            "COURSE_DIR": str(REPO),
+            "COURSE_PYTHON": sys.executable,
+            "COURSE_SPAWNER": "simple",
+            "COURSE_HUB_URL": self.url,
+            "COURSE_HUB_API_PORT": str(free_port()),
+            "COURSE_PROXY_API_PORT": str(free_port()),
+            "COURSE_HUB_STATE": str(self.state),
+            "COURSE_CHP": str(CHP),
+            "COURSE_KERNEL_IDLE_SECONDS": str(IDLE_SECONDS),
+            "COURSE_KERNEL_CULL_INTERVAL": "2",
+            "COURSE_SERVER_IDLE_SECONDS": "0",
+            "COURSE_DATA_DIR": str(self.state / "course-data"),
+        }
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(REPO / "deploy" / "jupyterhub_config.py")],
+                                     cwd=self.state, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            assert self.proc.poll() is None, f"the hub exited: see {self.log_path}"
+            try:
+                if requests.get(f"{self.url}/hub/api", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"the hub did not answer within 60 s: see {self.log_path}")
+
+    def stop(self):
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)  # the hub, the proxy and the single-user servers
+        except ProcessLookupError:
+            pass
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        # single-user servers run in the hub's session: make sure none is left
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.log.close()
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def login(hub: Hub, name: str) -> requests.Session:
+    """A browser-like session: the hub's login form, then the user's server started (or already running)."""
+    s = requests.Session()
+    s.get(f"{hub.url}/hub/login", timeout=10)
+    r = s.post(f"{hub.url}/hub/login", data={"username": name, "password": PASSWORD, "_xsrf": s.cookies.get("_xsrf", path="/hub/")},
+               allow_redirects=False, timeout=30)
+    assert r.status_code == 302, f"login of {name}: {r.status_code}"
+    s.get(f"{hub.url}/hub/spawn", timeout=60)
+    return s
+
+
+def wait_ready(hub: Hub, s: requests.Session, name: str, timeout=90) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        model = s.get(f"{hub.url}/hub/api/users/{name}", timeout=10).json()
+        if (model.get("servers") or {}).get("", {}).get("ready"):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{name}'s server did not start within {timeout} s: see {hub.log_path}")
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    install_proxy()
+    hub = Hub(tmp_path_factory.mktemp("hub"))
+    try:
+        hub.start()
+        from concurrent.futures import ThreadPoolExecutor
+
+        names = (*TRAINEES, TRAINER)
+        with ThreadPoolExecutor(len(names)) as pool:  # the three servers start at the same time
+            sessions = dict(zip(names, pool.map(lambda name: login(hub, name), names)))
+        for name, s in sessions.items():
+            wait_ready(hub, s, name)
+            r = s.get(f"{hub.url}/user/{name}/", timeout=60)  # OAuth with the user's server, then the start page
+            assert r.status_code == 200, f"{name}: {r.status_code} {r.url}"
+        hub.sessions = sessions
+        # A tab that stays open (its kernel's websocket connected) from here to the last test, which checks
+        # that its kernel is stopped once idle: the wait for the culler overlaps the other tests.
+        name = TRAINEES[1]
+        _, kernel = open_page(hub, sessions[name], name)
+        hub.open_tab = (name, kernel, _ws(hub, name, kernel, _cookies_for(sessions[name], f"/user/{name}/api/")))
+        listed = sessions[name].get(f"{hub.url}/user/{name}/api/kernels", timeout=30).json()
+        assert kernel in [k["id"] for k in listed], "the open tab's kernel runs"
+        yield hub
+    finally:
+        tab = getattr(hub, "open_tab", None)
+        if tab:
+            tab[2].close()
+        hub.stop()
+
+
+def xsrf_headers(hub, s, name) -> dict:
+    return {"X-XSRFToken": s.cookies.get("_xsrf", path=f"/user/{name}/") or "", "Referer": f"{hub.url}/user/{name}/"}
+
+
+def open_page(hub, s, name, page=START) -> tuple:
+    r = s.get(f"{hub.url}/user/{name}/{page}", timeout=60)
+    assert r.status_code == 200
+    match = KERNEL_ID.search(r.text)
+    assert match, "the page names its kernel"
+    return r, match.group(1)
+
+
+# ------------------------------------------------------------------------------------------------ the course
+
+def test_each_trainee_logs_in_lands_on_the_dutch_start_page_and_answers_a_quiz(hub):
+    """Both trainees at the same time, each in a browser context of their own (as two laptops would)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            pages = {}
+            for name in TRAINEES:
+                page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+                page.goto(f"{hub.url}/hub/login")
+                page.fill("#username_input", name)
+                page.fill("#password_input", PASSWORD)
+                page.click("#login_submit", no_wait_after=True)
+                pages[name] = page
+            for name, page in pages.items():
+                page.wait_for_url(re.compile(rf"/user/{name}/{re.escape(START)}$"), timeout=60_000)
+                record(name, "log in -> start page", 200, 200)
+                assert page.locator("html").get_attribute("lang") == "nl"
+                expect(page).to_have_title(re.compile("Stalking herkennen"))
+                expect(page.locator(".course-quick-exit").first).to_have_text("Snel weg")
+                expect(page.locator(".course-toc a").first).to_be_visible()
+            for page in pages.values():
+                page.get_by_role("link", name="Wat is stalking?").first.click(no_wait_after=True)
+            for name, page in pages.items():
+                box = page.locator(".course-question-box").nth(0)
+                expect(box).to_be_visible(timeout=60_000)
+                assert page.url.endswith(f"/user/{name}/{LESSON}")
+                box.get_by_label("Iedereen heeft het recht", exact=False).check()
+                box.get_by_role("button", name="Controleer").click()
+                expect(box.locator(".course-feedback")).to_contain_text("✔ Goed", timeout=30_000)
+                expect(box.locator(".course-feedback")).to_contain_text("Uitleg")
+                record(name, "quiz answered in Chromium -> feedback shown", 200, 200)
+                page.screenshot(path=str(ARTIFACTS / f"hub-{name}-quiz.png"))
+            for page in pages.values():
+                page.context.close()
+        finally:
+            browser.close()
+
+
+def test_a_trainee_can_reach_nothing_but_the_course(hub):
+    name = TRAINEES[0]
+    s = hub.sessions[name]
+    base = f"{hub.url}/user/{name}"
+    _, kernel = open_page(hub, s, name)
+    headers = xsrf_headers(hub, s, name)
+    probes = [
+        ("GET", "/lab", 404), ("GET", "/lab/tree/README.md", 404), ("GET", "/tree", 404),
+        ("GET", "/notebooks/notebooks/nl/00_start.ipynb", 404), ("GET", "/edit/README.md", 404),
+        ("GET", "/terminals/1", 404), ("GET", "/api/terminals", 404), ("POST", "/api/terminals", 404),
+        ("GET", "/api/contents", 403), ("GET", "/api/contents/notebooks/nl", 403),
+        ("PUT", "/api/contents/new.txt", 403), ("GET", "/voila/api/contents", 404),
+        ("GET", "/voila/api/contents/notebooks", 404),
+        ("GET", "/files/pyproject.toml", 403), ("GET", "/files/notebooks/nl/00_start.ipynb", 403),
+        ("GET", "/voila/files/pyproject.toml", 403), ("GET", "/voila/files/notebooks/nl/00_start.ipynb", 403),
+        ("POST", "/api/kernels", 403), (f"POST", f"/api/kernels/{kernel}/restart", 403),
+        ("POST", f"/api/kernels/{kernel}/interrupt", 403), ("DELETE", f"/api/kernels/{kernel}", 403),
+        ("GET", "/api/sessions", 403), ("POST", "/api/sessions", 403),
+        ("GET", "/api/kernelspecs", 403), ("GET", "/api/nbconvert", 403),
+        ("GET", "/nbconvert/html/notebooks/nl/00_start.ipynb", 403),
+        ("GET", "/nbconvert/script/notebooks/nl/00_start.ipynb?download=true", 403),
+        ("GET", "/api/config/notebook", 403), ("PATCH", "/api/config/notebook", 403),
+        ("GET", "/voila/render/README.md", 404), ("GET", "/voila/render/pyproject.toml", 404),
+        ("GET", f"/{START}?template=lab", 404), ("GET", "/no-such-page", 404),
+    ]
+    wrong = []
+    for method, path, expected in probes:
+        r = s.request(method, base + path, headers=headers, allow_redirects=False, timeout=30,
+                      data="{}" if method in ("POST", "PUT", "PATCH") else None)
+        record(name, f"{method} {path.replace(kernel, '<kernel>')}", r.status_code, expected)
+        if r.status_code != expected:
+            wrong.append((method, path, r.status_code, expected))
+    assert not wrong, f"refused differently than expected: {wrong}"
+
+    # The Voila tree and the server's root go to the start page: no listing of the course folder.
+    for path in ("/voila/tree", "/voila/tree/notebooks", "/voila", "/"):
+        r = s.get(base + path, allow_redirects=False, timeout=30)
+        record(name, f"GET {path}", r.status_code, 302)
+        assert r.status_code == 302 and r.headers["Location"].endswith(START), (path, r.status_code)
+    listing = s.get(base + "/voila/tree/notebooks", timeout=60)
+    assert listing.url.endswith(START) and "00_start.ipynb</a>" not in listing.text
+
+    # Unknown pages get the course's 404, in the course's look, with the quick exit.
+    for path, lang in (("/no-such-page", "nl"), ("/voila/render/notebooks/en/99_none.ipynb", "en"),
+                       ("/voila/render/notebooks/nl/99_geen.ipynb", "nl")):
+        r = s.get(base + path, timeout=30)
+        assert r.status_code == 404 and f'<html lang="{lang}"' in r.text and "course-quick-exit" in r.text, path
+
+    # The refusals come from the course's authorizer, not from a missing XSRF token: the page's own
+    # shutdown call (Voila's, with the same headers) works.
+    _, spare = open_page(hub, s, name)
+    r = s.post(f"{base}/voila/api/shutdown/{spare}", headers=headers, timeout=30)
+    record(name, "POST /voila/api/shutdown/<own page kernel> (control)", r.status_code, 204)
+    assert r.status_code in (200, 204), r.status_code
+    assert f"refused: {name} write kernels" in hub.log_text()
+
+
+def test_pages_are_sent_gzipped(hub):
+    name = TRAINEES[0]
+    s = hub.sessions[name]
+    r = s.get(f"{hub.url}/user/{name}/{START}", headers={"Accept-Encoding": "gzip"}, timeout=60, stream=True)
+    raw = r.raw.read(decode_content=False)
+    record(name, "GET start page (Accept-Encoding: gzip)", r.status_code, 200)
+    assert r.headers.get("Content-Encoding") == "gzip" and raw[:2] == b"\x1f\x8b"
+    js = s.get(f"{hub.url}/user/{name}/voila/static/course.js", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    assert js.headers.get("Content-Encoding") == "gzip"
+
+
+def _ws(hub, name, kernel, cookies=None):
+    import websocket
+
+    url = f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel}/channels"
+    header = {"Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())} if cookies else None
+    return websocket.create_connection(url, header=header, timeout=20)
+
+
+def _cookies_for(s, path):
+    return {c.name: c.value for c in s.cookies if path.startswith(c.path)}
+
+
+def _message(msg_type, content):
+    return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "", "session": uuid.uuid4().hex,
+                                  "date": "", "version": "5.3"},
+                       "parent_header": {}, "metadata": {}, "content": content, "channel": "shell", "buffers": []})
+
+
+def test_an_execute_request_over_the_kernel_websocket_runs_nothing(hub, tmp_path):
+    name = TRAINEES[0]
+    s = hub.sessions[name]
+    _, kernel = open_page(hub, s, name)
+    marker = tmp_path / "executed.txt"
+    ws = _ws(hub, name, kernel, _cookies_for(s, f"/user/{name}/api/"))
+    record(name, "websocket to own page kernel", 101, 101)
+    try:
+        ws.send(_message("execute_request", {"code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False,
+                                             "store_history": False, "user_expressions": {}, "allow_stdin": False,
+                                             "stop_on_error": True}))
+        info = json.loads(_message("kernel_info_request", {}))
+        ws.send(json.dumps(info))
+        replies = []
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            msg = json.loads(ws.recv())
+            replies.append(msg["header"]["msg_type"])
+            if msg["header"]["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") == info["header"]["msg_id"]:
+                break
+    finally:
+        ws.close()
+    assert "kernel_info_reply" in replies, "the websocket works: the kernel answered kernel_info_request"
+    assert "execute_reply" not in replies
+    time.sleep(1)
+    record(name, "execute_request over the websocket: marker file created?", "no" if not marker.exists() else "YES", "no")
+    assert not marker.exists(), "the execute_request ran code"
+
+
+def test_trainees_cannot_reach_each_other_and_outsiders_cannot_reach_a_kernel(hub):
+    import websocket
+
+    a, b = TRAINEES
+    sa, sb = hub.sessions[a], hub.sessions[b]
+    _, kernel = open_page(hub, sa, a)
+    for path in ("/", f"/{START}", f"/{LESSON}", "/api/kernels", f"/api/kernels/{kernel}"):
+        r = sb.get(f"{hub.url}/user/{a}{path}", timeout=30)
+        record(b, f"GET /user/{a}{path}", r.status_code, 403)
+        assert r.status_code in (403, 404) and "Stalking herkennen" not in r.text, (path, r.status_code, r.url)
+    # b's own cookies, and then no cookies at all, on a's kernel websocket
+    for who, cookies in ((b, _cookies_for(sb, "/")), ("nobody", None)):
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            _ws(hub, a, kernel, cookies)
+        record(who, f"websocket to {a}'s kernel", refused.value.status_code, 403)
+        assert refused.value.status_code in (302, 403), refused.value.status_code
+    r = requests.get(f"{hub.url}/user/{a}/api/kernels/{kernel}", timeout=30, allow_redirects=False)
+    record("nobody", f"GET /user/{a}/api/kernels/<kernel>", r.status_code, 403)
+    assert r.status_code in (302, 403)
+    # and a's own session still reaches it (the refusals above are about who asks)
+    ws = _ws(hub, a, kernel, _cookies_for(sa, f"/user/{a}/api/"))
+    ws.close()
+
+
+# ------------------------------------------------------------------------------------------------ culling
+
+def test_kernels_of_open_pages_are_stopped_after_the_idle_timeout(hub):
+    """Last in this module: the tab opened when the hub started is still open (its websocket connected), and
+    idle since; after IDLE_SECONDS here (30 minutes in deploy/) its kernel, and every other, is gone."""
+    name, kernel, ws = hub.open_tab
+    s = hub.sessions[name]
+    assert ws.connected, "the tab is still open"
+    deadline = time.time() + IDLE_SECONDS + 30
+    while time.time() < deadline:
+        listed = s.get(f"{hub.url}/user/{name}/api/kernels", timeout=30).json()
+        if not listed:
+            break
+        time.sleep(1)
+    record(name, f"kernels after {IDLE_SECONDS} s idle, one tab still open", len(listed), 0)
+    assert listed == [], f"kernels still running after the idle timeout: {listed}"
+    r = s.get(f"{hub.url}/user/{name}/api/kernels/{kernel}", timeout=30)
+    record(name, "GET /api/kernels/<culled kernel>", r.status_code, 404)
+    assert r.status_code == 404
