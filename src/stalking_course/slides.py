@@ -96,6 +96,24 @@ def texts(lang: str) -> dict:
     return {key: _filled(value, lang, f"ui.{lang}.{key}") for key, value in strings.items()}
 
 
+SPEAKER_KEYS = ("title", "loading", "upcoming", "time", "reset", "pacing", "notes", "layout", "layout_default",
+                "layout_wide", "layout_tall", "layout_notes_only", "cross_origin", "connection_error", "locale")
+
+
+def speaker_labels() -> dict:
+    """The speaker view's labels per language (data/slides.yaml, speaker_view), for course-reveal.js."""
+    section = require(load_yaml("slides.yaml"), "speaker_view", FILE, "", dict)
+    labels = {}
+    for lang in LANGS:
+        strings = require(section, lang, FILE, "speaker_view", dict)
+        labels[lang] = {key: require(strings, key, FILE, f"speaker_view.{lang}", str) for key in SPEAKER_KEYS}
+    return labels
+
+
+def speaker_labels_js() -> str:
+    return f"window.courseSpeakerView = {json.dumps(speaker_labels(), ensure_ascii=False, sort_keys=True)};\n"
+
+
 def disclosure(lang: str) -> list:
     data = load_yaml("slides.yaml")
     paragraphs = require(require(data, "disclosure", FILE, "", dict), lang, FILE, "disclosure", list)
@@ -149,7 +167,12 @@ def copy_reveal(target: Path) -> Path:
 
 
 def ensure_live_assets() -> Path:
-    """reveal.js for the live presentation, served by Voila from templates/course-reveal/static/reveal."""
+    """reveal.js for the live presentation, served by Voila from templates/course-reveal/static/reveal, and
+    the speaker view's labels from data/slides.yaml (static/speaker-view-labels.js, not committed)."""
+    labels = LIVE_STATIC / "speaker-view-labels.js"
+    text = speaker_labels_js()
+    if not labels.is_file() or labels.read_text(encoding="utf-8") != text:
+        labels.write_text(text, encoding="utf-8")
     return copy_reveal(LIVE_STATIC / "reveal")
 
 
@@ -249,11 +272,19 @@ def quiz_static(bank_id: str, lang: str) -> Static:
 
 
 def quiz_preview(bank_id: str, lang: str) -> Static:
-    """For the speaker view of the live presentation: the questions, no answers, no extra slides."""
+    """For the speaker view of the live presentation: the slides of the live quiz, which has each question
+    on a slide of its own (course-reveal.js): the first on the quiz's slide, the others after it. No answers."""
     from .questions import bank
 
-    items = "".join(f"<li>{escape(q.text[lang])}</li>" for q in bank(bank_id))
-    return Static(f'<ol class="deck-items">{items}</ol>')
+    cu = course_ui(lang)
+    questions = bank(bank_id)
+
+    def one(n, q):
+        options = "".join(f"<li>{escape(o.text[lang])}</li>" for o in q.options)
+        return (f'<div class="deck-question">{_kicker(cu["question_of"].format(n=n, total=len(questions)))}'
+                f'<h2>{escape(q.text[lang])}</h2><ol class="deck-options">{options}</ol></div>')
+
+    return Static(one(1, questions[0]), [(one(n, q), "") for n, q in enumerate(questions[1:], 2)])
 
 
 def signals_static(exercise_id: str, lang: str) -> Static:
@@ -316,6 +347,10 @@ def static_for(function: str, args: list, lang: str, preview: bool = False):
         return signals_preview(args[0], lang) if preview else signals_static(args[0], lang)
     if function == "show_referral_guide":
         return Static(referral_table_html(lang))
+    if function == "show_case" and args:
+        from .slides_cases import case_preview, case_static
+
+        return case_preview(args[0], lang) if preview else case_static(args[0], lang)
     if function == "show_final_assessment":
         return _note("assessment_note", lang)
     return None
@@ -365,19 +400,144 @@ def _content_error(cell, where: str) -> None:
             raise SlidesError(f"{where}: {''.join(out['text']).strip()}")
 
 
+# A long table does not fit on one slide: the deck spreads it over several (the header row repeated).
+# The budget is in estimated lines of text on a 1280x720 slide; tests/test_slides_overflow.py checks in a
+# browser that every slide of every deck fits.
+TABLE_LINES = 9  # lines of table rows per slide
+TABLE_SPLIT = 12  # a table longer than this is split
+CHARS_PER_LINE = 75
+
+
+def _row_lines(row) -> int:
+    cells = row.find_all(["td", "th"], recursive=False)
+    widest = max((len(c.get_text(" ", strip=True)) for c in cells), default=0)
+    breaks = max((len(c.find_all("br")) for c in cells), default=0)
+    return max(1, -(-widest // CHARS_PER_LINE), breaks + 1)
+
+
+def _is_group_header(row) -> bool:
+    """A row that heads a group of rows (a week in the diary): a single header cell across the table."""
+    cells = row.find_all(["td", "th"], recursive=False)
+    return len(cells) == 1 and cells[0].name == "th" and cells[0].has_attr("colspan")
+
+
+def _chunks(groups: list) -> list:
+    """[[rows]] of the table's row groups (tbody), in chunks of at most TABLE_LINES lines, evened out
+    (12 rows make two slides of 6, not 9 and 3). A group's header row never ends a chunk; a chunk that
+    starts inside a group begins with a copy of the group's header row."""
+    import copy
+
+    total = sum(_row_lines(r) for rows in groups for r in rows)
+    budget = -(-total // -(-total // TABLE_LINES))
+    chunks, current, used = [], [], 0
+    for rows in groups:
+        header = rows[0] if rows and _is_group_header(rows[0]) else None
+        for k, row in enumerate(rows):
+            lines = _row_lines(row)
+            if row is header and k + 1 < len(rows):
+                lines += _row_lines(rows[k + 1])  # the header and the group's first row go together
+            if current and used + lines > budget:
+                chunks.append(current)
+                current, used = [], 0
+                if header is not None and row is not header:
+                    current.append(copy.copy(header))
+                    used += 1
+            current.append(row)
+            used += _row_lines(row)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def split_tables(html: str, lang: str, heading: str = "") -> tuple:
+    """(html with long tables cut after their first part, [slide html of each further part])."""
+    if "<table" not in html:
+        return html, []
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    t = texts(lang)
+    extra = []
+    for table in soup.find_all("table"):
+        if table.find_parent("table") or table.find("table"):
+            continue
+        bodies = table.find_all("tbody", recursive=False) or [table]
+        groups = [[r for r in body.find_all("tr", recursive=False)] for body in bodies]
+        groups = [[r for r in g if r.parent.name != "thead"] for g in groups]
+        if sum(_row_lines(r) for g in groups for r in g) <= TABLE_SPLIT:
+            continue
+        chunks = _chunks(groups)
+        if len(chunks) < 2:
+            continue
+        caption = table.find("caption")
+        caption_text = caption.get_text(" ", strip=True) if caption else ""
+        head = "".join(str(x) for x in table.find_all(["colgroup", "thead"], recursive=False))
+        attrs = "".join(f' {k}="{escape(" ".join(v) if isinstance(v, list) else str(v))}"' for k, v in table.attrs.items())
+        for n, chunk in enumerate(chunks[1:], 2):
+            label = t["continued"].format(title=caption_text or heading)
+            rows_html = "".join(str(r) for r in chunk)
+            # a row group's header row (a week in the diary) goes with its first rows; later rows of the same
+            # group keep the group's header only through the repeated caption
+            extra.append(f'<div class="deck-continued" data-part="{n}/{len(chunks)}">'
+                         + (f'<h2>{escape(t["continued"].format(title=heading))}</h2>' if heading else "")
+                         + f'<table{attrs}><caption>{escape(label)}</caption>{head}<tbody>{rows_html}</tbody></table></div>')
+        keep = set(map(id, chunks[0]))
+        for group in groups:
+            for row in group:
+                if id(row) not in keep:
+                    row.decompose()
+        for body in table.find_all("tbody", recursive=False):
+            if not body.find("tr"):
+                body.decompose()
+    return (str(soup) if extra else html), extra
+
+
+def _split_after_chart(html: str) -> tuple:
+    """(html up to and including its chart, what follows the chart): a chart keeps its slide; the text
+    after it goes on the next one."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    figure = soup.find("figure", class_="course-chart")
+    if figure is None:
+        return html, ""
+    moved, node = [], figure
+    while node is not None and node is not soup:
+        moved += list(node.next_siblings)
+        node = node.parent
+    if not "".join(m.get_text(strip=True) if hasattr(m, "get_text") else str(m).strip() for m in moved):
+        return html, ""
+    rest = "".join(str(m) for m in moved)
+    for m in moved:
+        m.extract()
+    return str(soup), rest
+
+
+def _heading(cell) -> str:
+    for line in _source(cell).splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+    return ""
+
+
 def transform(nb, lang: str, where: str, preview: bool = False):
     """An executed notebook made ready for a static deck (see the module docstring)."""
     cells, pending = [], []
+    heading = ""
     for index, cell in enumerate(nb.cells):
         if _slide_type(cell) in ("slide", "subslide") and pending:
             cells.extend(pending)
             pending = []
+        if _slide_type(cell) in ("slide", "subslide"):
+            heading = ""
         if cell.cell_type != "code":
+            if cell.cell_type == "markdown" and _slide_type(cell) != "notes" and not heading:
+                heading = _heading(cell)
             cells.append(cell)
             continue
         _content_error(cell, where)
         had_widget = False
-        outputs = []
+        outputs, after_chart = [], None
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if out.get("output_type") not in ("display_data", "execute_result"):
@@ -387,11 +547,29 @@ def transform(nb, lang: str, where: str, preview: bool = False):
                 continue
             if "text/html" in data:
                 html = data["text/html"]
-                html = "".join(html) if isinstance(html, list) else html
-                out = _html_output(_clean_html(html))
+                html = _clean_html("".join(html) if isinstance(html, list) else html)
+                if not preview:
+                    html, parts = split_tables(html, lang, heading)
+                    for k, part in enumerate(parts):
+                        base = f"{cell.get('id', index)}-table-{len(outputs)}-{k}"
+                        pending += [_html_cell(part, "slide", base),
+                                    _html_cell(f"<p>{escape(texts(lang)['continued_notes'])}</p>", "notes", base + "-notes")]
+                out = _html_output(html)
+                if after_chart is not None:
+                    after_chart.append(html)  # content that follows a chart goes to the next slide
+                    continue
+                if not preview and "course-chart" in html:
+                    html, rest = _split_after_chart(html)
+                    out = _html_output(html)
+                    after_chart = [rest] if rest else []
             elif not any(k.startswith("image/") for k in data):
                 continue  # a bare text/plain repr: code talking, not content
             outputs.append(out)
+        if after_chart:
+            base = f"{cell.get('id', index)}-after-chart"
+            title = f'<h2>{escape(texts(lang)["continued"].format(title=heading))}</h2>' if heading else ""
+            pending[:0] = [_html_cell(f'<div class="deck-continued">{title}{"".join(after_chart)}</div>', "slide", base),
+                           _html_cell(f"<p>{escape(texts(lang)['continued_notes'])}</p>", "notes", base + "-notes")]
         statics = [s for s in (static_for(f, a, lang, preview) for f, a in calls(_source(cell))) if s]
         if not statics and had_widget:
             statics = [_note("interactive_note", lang)]
@@ -413,11 +591,17 @@ def deck_file(path: str) -> str:
     return f"{p.parent.name}/{p.stem}.html"
 
 
-def _rewrite_links(html: str, path: str, lang: str) -> str:
-    """Links to other notebooks point to their decks (or, when a page has no deck, the index page)."""
+def deck_pages(c=None) -> list:
+    """The pages that get an offline deck: every lesson and every case exercise."""
     from .course import course
 
-    decks = {p.path(lg): deck_file(p.path(lg)) for p in course().lessons for lg in LANGS}
+    c = c or course()
+    return list(c.lessons) + list(c.exercises)
+
+
+def _rewrite_links(html: str, path: str, lang: str) -> str:
+    """Links to other notebooks point to their decks (or, when a page has no deck, the index page)."""
+    decks = {p.path(lg): deck_file(p.path(lg)) for p in deck_pages() for lg in LANGS}
     here = posixpath.dirname(deck_file(path))
 
     def sub(match):
@@ -453,8 +637,8 @@ def export_deck(nb, path: str, page, lang: str, reveal_prefix: str = "../reveal.
     t = texts(lang)
     resources = {
         "course_css": _asset(COURSE_STATIC / "course.css"),
-        "deck_css": _asset(LIVE_STATIC / "course-reveal.css"),
-        "deck_js": _asset(LIVE_STATIC / "course-reveal.js"),
+        "deck_css": _asset(LIVE_STATIC / "course-reveal.css") + _asset(DECK_TEMPLATES / "course-deck" / "deck.css"),
+        "deck_js": speaker_labels_js() + _asset(LIVE_STATIC / "course-reveal.js"),
     }
     body, _ = _exporter(lang, reveal_prefix).from_notebook_node(nb, resources=resources)
     title = f"{page.title[lang]} – {t['deck_suffix']}"
@@ -470,16 +654,24 @@ async def execute_async(notebooks: list, jobs: int = 1) -> None:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    import tempfile
+
+    from traitlets.config import Config
+
     semaphore = asyncio.Semaphore(max(1, jobs))
 
     async def one(path, nb):
         async with semaphore:
-            client = NotebookClient(nb, timeout=180, kernel_name="python3", allow_errors=False,
-                                    resources={"metadata": {"path": str((REPO_ROOT / path).parent)}})
-            try:
-                await client.async_execute()
-            except CellExecutionError as error:
-                raise SlidesError(f"{path} failed to run:\n{error}") from None
+            # The kernel talks to this process over Unix sockets in a private folder: no open TCP port, and
+            # no warning from every kernel that TCP without encryption can be overheard (`make slides` is quiet).
+            with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
+                config = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "k")}})
+                client = NotebookClient(nb, timeout=180, kernel_name="python3", allow_errors=False, config=config,
+                                        resources={"metadata": {"path": str((REPO_ROOT / path).parent)}})
+                try:
+                    await client.async_execute()
+                except CellExecutionError as error:
+                    raise SlidesError(f"{path} failed to run:\n{error}") from None
 
     results = await asyncio.gather(*(one(p, nb) for p, nb in notebooks), return_exceptions=True)
     errors = [r for r in results if isinstance(r, BaseException)]
@@ -758,11 +950,12 @@ def answer_keys_html(lang: str, built: str = "") -> str:
     contents = "".join(f'<li><a href="#bank-{escape(b)}">{escape(_bank_title(p, b, lang))}</a></li>'
                        for p, b in _banks_by_page())
     body = (f'<p><a href="index.html">← {escape(t["back"])}</a></p><h1>{escape(t["keys_title"])}</h1>'
-            f'<p>{escape(t["keys_intro"])}</p>{_built(t, built)}'
+            f'<p class="keys-intro">{escape(t["keys_intro"])} <a href="case-cards.html">{escape(t["cards_title"])}</a>.</p>'
             f'<nav aria-label="{escape(t["keys_contents"])}"><ol>{contents}'
             f'<li><a href="#signals">{escape(t["keys_signals_heading"])}</a></li>'
             f'<li><a href="#cases">{escape(t["keys_cases_heading"])}</a></li></ol></nav>'
-            + "".join(banks) + _signals_html(lang) + _cases_html(lang))
+            + "".join(banks) + _signals_html(lang) + _cases_html(lang)
+            + f'<p class="keys-maintainers">{escape(t["keys_maintainers"])}</p>{_built(t, built)}')
     return _page(lang, f"{t['keys_title']} – {t['material_title']}", body, quick_exit=False)
 
 
@@ -784,34 +977,60 @@ class Plan:
     intro: str
     minutes: int
     segments: tuple
-    self_study: tuple  # lessons and exercises not in the plan
+    before: tuple = ()  # lessons and exercises done as self-study in the course app before the session
+    after: tuple = ()  # ... and after it
 
     @property
     def used(self) -> int:
         return sum(s.minutes for s in self.segments)
 
+    @property
+    def self_study(self) -> tuple:
+        return self.before + self.after
+
+    @property
+    def pages(self) -> tuple:
+        """Every page of the course the plan names: in the session, before or after it."""
+        return tuple(s.page for s in self.segments if s.page is not None) + self.before + self.after
+
+
+def plannable(c=None) -> list:
+    """The pages a session plan must name: every lesson and exercise, and any other page with minutes
+    (the final assessment)."""
+    from .course import course
+
+    c = c or course()
+    return [p for p in c.pages if p.kind in ("lesson", "exercise") or (p.kind != "start" and getattr(p, "minutes", 0))]
+
 
 def session_plans(lang: str) -> list:
-    """The session plans of data/slides.yaml with the lessons' minutes from data/course.yaml."""
+    """The session plans of data/slides.yaml with the lessons' minutes from data/course.yaml. Every lesson,
+    exercise and timed page must be in every plan: in the session, or as self-study before or after."""
     from .course import course
 
     c = course()
     data = load_yaml("slides.yaml")
     parts = require(data, "parts", FILE, "", dict)
+    expected = [p.id for p in plannable(c)]
+
+    def page_of(page_id, where):
+        try:
+            return c.page(page_id)
+        except KeyError:
+            raise ContentError(FILE, where, f"no page {page_id!r} in data/course.yaml") from None
+
     plans = []
     for n, entry in enumerate(require(data, "session_plans", FILE, "", list), 1):
         where = f"session_plans[{n}]"
         plan_id = require(entry, "id", FILE, where, str)
+        where = f"session_plans[{n}] ({plan_id})"
         total = require(entry, "minutes", FILE, where, int)
-        segments, clock, used_pages = [], 0, set()
+        segments, clock, named = [], 0, []
         for k, seg in enumerate(require(entry, "segments", FILE, where, list), 1):
             swhere = f"{where}.segments[{k}]"
             if "page" in seg:
-                try:
-                    page = c.page(seg["page"])
-                except KeyError:
-                    raise ContentError(FILE, f"{swhere}.page", f"no page {seg['page']!r} in data/course.yaml") from None
-                used_pages.add(page.id)
+                page = page_of(seg["page"], f"{swhere}.page")
+                named.append(page.id)
                 segment = Segment(clock, page.minutes, _page_label(page, lang), "", page)
             else:
                 name = require(seg, "part", FILE, swhere, str)
@@ -822,10 +1041,27 @@ def session_plans(lang: str) -> list:
                                   fill(text[lang], lang, FILE, f"parts.{name}.text.{lang}"))
             segments.append(segment)
             clock += segment.minutes
-        rest = tuple(p for p in c.pages if p.kind in ("lesson", "exercise") and p.id not in used_pages)
+        study = entry.get("self_study") or {}
+        if not isinstance(study, dict) or set(study) - {"before", "after"}:
+            raise ContentError(FILE, f"{where}.self_study", "must be a mapping with before: [...] and/or after: [...]")
+        before, after = [], []
+        for when, into in (("before", before), ("after", after)):
+            ids = study.get(when) or []
+            if not isinstance(ids, list):
+                raise ContentError(FILE, f"{where}.self_study.{when}", "must be a list of page ids")
+            for k, page_id in enumerate(ids, 1):
+                into.append(page_of(page_id, f"{where}.self_study.{when}[{k}]"))
+                named.append(page_id)
+        twice = sorted({i for i in named if named.count(i) > 1})
+        if twice:
+            raise ContentError(FILE, where, f"names {', '.join(twice)} more than once")
+        missing = [i for i in expected if i not in named]
+        if missing:
+            raise ContentError(FILE, where, f"leaves out {', '.join(missing)}: put every lesson in the session "
+                                            "or under self_study (before or after)")
         title, intro = bilingual(entry, "title", FILE, where), bilingual(entry, "intro", FILE, where)
         plans.append(Plan(plan_id, title[lang], fill(intro[lang], lang, FILE, f"{where}.intro.{lang}"),
-                          total, tuple(segments), rest))
+                          total, tuple(segments), tuple(before), tuple(after)))
     return plans
 
 
@@ -842,22 +1078,27 @@ def _plan_status(plan: Plan, t: dict) -> str:
     return status
 
 
+def _plan_link(page, lang: str, decks: dict | None) -> str:
+    label = escape(_page_label(page, lang))
+    return f'<a href="{escape(decks[page.id])}">{label}</a>' if decks and page.id in decks else label
+
+
 def plans_html(lang: str, decks: dict | None = None) -> str:
     t = texts(lang)
     blocks = []
     for plan in session_plans(lang):
         rows = []
         for s in plan.segments:
-            title = escape(s.title)
-            if s.page is not None and decks and s.page.id in decks:
-                title = f'<a href="{escape(decks[s.page.id])}">{title}</a>'
+            title = _plan_link(s.page, lang, decks) if s.page is not None else escape(s.title)
             text = f'<br><span class="plan-text">{escape(s.text)}</span>' if s.text else ""
-            rows.append(f"<tr><td>{_clock(s.start)}</td><td>{title}{text}</td><td>{s.minutes}</td></tr>")
+            attr = f' data-page="{escape(s.page.id)}"' if s.page is not None else ""
+            rows.append(f"<tr{attr}><td>{_clock(s.start)}</td><td>{title}{text}</td><td>{s.minutes}</td></tr>")
         rest = ""
-        if plan.self_study:
-            rest = (f"<p>{escape(t['self_study'])}</p><ul>"
-                    + "".join(f"<li>{escape(_page_label(p, lang))} ({escape(course_ui(lang)['minutes'].format(n=p.minutes))})</li>"
-                             for p in plan.self_study) + "</ul>")
+        for when, pages in (("before", plan.before), ("after", plan.after)):
+            if pages:
+                items = "".join(f'<li data-page="{escape(p.id)}">{_plan_link(p, lang, decks)} '
+                                f"({escape(course_ui(lang)['minutes'].format(n=p.minutes))})</li>" for p in pages)
+                rest += f'<p>{escape(t["self_study_" + when])}</p><ul class="plan-{when}">{items}</ul>'
         blocks.append(
             f'<section class="plan" id="plan-{escape(plan.id)}"><h3>{escape(plan.title)}</h3><p>{escape(plan.intro)}</p>'
             f'<table class="plan-table"><thead><tr><th scope="col">{escape(t["plan_col_time"])}</th>'
@@ -893,24 +1134,31 @@ def index_html(lang: str, decks: dict, built: str = "") -> str:
 
     t, cu, c = texts(lang), course_ui(lang), course()
     other = "en" if lang == "nl" else "nl"
-    rows = []
-    for page in c.lessons:
-        objectives = "".join(f"<li>{escape(fill(o, lang))}</li>" for o in page.objectives[lang])
-        if page.id in decks:
-            link = f'<a href="{escape(decks[page.id])}">{escape(page.title[lang])}</a>'
-        else:
-            link = escape(page.title[lang])
-        placeholder = f' <em>({escape(t["placeholder"])})</em>' if is_placeholder(read_notebook(page.path(lang))) else ""
-        rows.append(f'<li class="deck-entry" data-lesson="{escape(page.id)}"><strong>{escape(t["lesson_label"].format(n=page.number))}:</strong> '
-                    f'{link} <span class="course-minutes">({escape(cu["minutes"].format(n=page.minutes))})</span>{placeholder}'
-                    f"<ul>{objectives}</ul></li>")
+    def entries(pages, label):
+        rows = []
+        for page in pages:
+            objectives = "".join(f"<li>{escape(fill(o, lang))}</li>" for o in page.objectives[lang])
+            if page.id in decks:
+                link = f'<a href="{escape(decks[page.id])}">{escape(page.title[lang])}</a>'
+            else:
+                link = escape(page.title[lang])
+            placeholder = f' <em>({escape(t["placeholder"])})</em>' if is_placeholder(read_notebook(page.path(lang))) else ""
+            rows.append(f'<li class="deck-entry" data-lesson="{escape(page.id)}"><strong>{escape(t[label].format(n=page.number))}:</strong> '
+                        f'{link} <span class="course-minutes">({escape(cu["minutes"].format(n=page.minutes))})</span>{placeholder}'
+                        f"<ul>{objectives}</ul></li>")
+        return "".join(rows)
+
+    rows = entries(c.lessons, "lesson_label")
+    exercise_rows = entries(c.exercises, "exercise_label")
     how = "".join(f"<li>{_inline_code(h)}</li>" for h in t["how"])
     help_items = "".join(f"<li>{escape(p)}</li>" for p in disclosure(lang))
     body = (f'<p class="trainer-lang"><a href="../{other}/index.html" hreflang="{other}" lang="{other}">{escape(t["other_language"])}</a></p>'
             f'<h1>{escape(c.title[lang])}: {escape(t["material_title"])}</h1><p>{escape(t["index_intro"])}</p>'
-            f'<p><a href="answer-keys.html"><strong>{escape(t["keys_link"])}</strong></a></p>'
+            f'<ul class="trainer-links"><li><a href="answer-keys.html"><strong>{escape(t["keys_link"])}</strong></a></li>'
+            f'<li><a href="case-cards.html"><strong>{escape(t["cards_link"])}</strong></a></li></ul>'
             f'{content_notice_html(lang)}'
-            f'<section aria-labelledby="h-decks"><h2 id="h-decks">{escape(t["decks_heading"])}</h2><ol class="deck-list">{"".join(rows)}</ol></section>'
+            f'<section aria-labelledby="h-decks"><h2 id="h-decks">{escape(t["decks_heading"])}</h2><ol class="deck-list">{rows}</ol>'
+            f'<h3>{escape(t["decks_exercises_heading"])}</h3><ol class="deck-list">{exercise_rows}</ol></section>'
             f'<section aria-labelledby="h-how"><h2 id="h-how">{escape(t["how_heading"])}</h2><ul>{how}</ul></section>'
             f'<section aria-labelledby="h-plans"><h2 id="h-plans">{escape(t["plans_heading"])}</h2>{plans_html(lang, decks)}</section>'
             f'<section aria-labelledby="h-help"><h2 id="h-help">{escape(t["disclosure_heading"])}</h2><ul>{help_items}</ul></section>'
@@ -948,8 +1196,7 @@ def readme_block(name: str, lang: str = "en") -> str:
         for p in course().pages:
             if p.kind not in ("lesson", "exercise"):
                 continue
-            deck = (" / ".join(f"`{deck_file(p.path(lg))}`" for lg in LANGS) if p.kind == "lesson"
-                    else "live only (`make present`); answers in the answer keys")
+            deck = " / ".join(f"`{deck_file(p.path(lg))}`" for lg in LANGS)
             rows.append(f"| `{p.id}` | {p.title['nl']} | {p.title['en']} | {p.minutes} | {deck} |")
         return "\n".join(rows) + "\n"
     if name == "session-plans":
@@ -961,8 +1208,9 @@ def readme_block(name: str, lang: str = "en") -> str:
                 text = f" — {s.text}" if s.text else ""
                 out.append(f"| {_clock(s.start)} | {s.title}{text} | {s.minutes} |")
             out += ["", _plan_status(plan, t), ""]
-            if plan.self_study:
-                out += [t["self_study"], ""] + [f"- {_page_label(p, lang)} ({p.minutes} min)" for p in plan.self_study] + [""]
+            for when, pages in (("before", plan.before), ("after", plan.after)):
+                if pages:
+                    out += [t["self_study_" + when], ""] + [f"- {_page_label(p, lang)} ({p.minutes} min)" for p in pages] + [""]
         return "\n".join(out).rstrip() + "\n"
     if name == "help":
         return "\n".join(f"- {p}" for p in disclosure(lang)) + "\n"
@@ -997,6 +1245,7 @@ def update_readme(check: bool = False) -> bool:
 
 def validate() -> dict:
     """Check data/slides.yaml in both languages: its text, what to do on a disclosure, the session plans."""
+    speaker_labels()
     for lang in LANGS:
         texts(lang)
         disclosure(lang)
@@ -1019,7 +1268,7 @@ def build(out: Path = BUILD_DIR, langs=LANGS, lessons=None, jobs: int | None = N
     copy_reveal(out / "reveal.js")
     ensure_live_assets()
     built = datetime.date.today().isoformat()
-    pages = [p for p in course().lessons if not lessons or p.id in lessons]
+    pages = [p for p in deck_pages() if not lessons or p.id in lessons]
     notebooks = [(p.path(lang), read_notebook(p.path(lang)), p, lang) for p in pages for lang in langs]
     log(f"Running {len(notebooks)} notebooks ...")
     execute([(path, nb) for path, nb, _p, _l in notebooks], jobs)
@@ -1030,6 +1279,12 @@ def build(out: Path = BUILD_DIR, langs=LANGS, lessons=None, jobs: int | None = N
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
         written["decks"].append(target)
+    if not lessons:  # decks of pages that are gone (a renamed notebook) would linger in the folder
+        keep = {p.resolve() for p in written["decks"]}
+        for lang in langs:
+            for stale in (out / lang).glob("*.html"):
+                if stale.name not in PAGES and stale.resolve() not in keep:
+                    stale.unlink()
     written["pages"] += write_pages(out, langs, built)
     if readme if readme is not None else out.resolve() == BUILD_DIR.resolve():
         if not update_readme():
@@ -1039,6 +1294,9 @@ def build(out: Path = BUILD_DIR, langs=LANGS, lessons=None, jobs: int | None = N
     return written
 
 
+PAGES = ("index.html", "answer-keys.html", "case-cards.html")  # the trainer's pages next to the decks
+
+
 def write_pages(out: Path, langs=LANGS, built: str = "") -> list:
     """Index pages and answer keys (no notebook is run)."""
     from .course import course
@@ -1046,11 +1304,14 @@ def write_pages(out: Path, langs=LANGS, built: str = "") -> list:
     out = Path(out)
     written = []
     for lang in langs:
-        decks = {p.id: Path(deck_file(p.path(lang))).name for p in course().lessons
+        from .slides_cases import case_cards_html
+
+        decks = {p.id: Path(deck_file(p.path(lang))).name for p in deck_pages()
                  if (out / deck_file(p.path(lang))).is_file()}
         (out / lang).mkdir(parents=True, exist_ok=True)
         for name, html in (("index.html", index_html(lang, decks, built)),
-                           ("answer-keys.html", answer_keys_html(lang, built))):
+                           ("answer-keys.html", answer_keys_html(lang, built)),
+                           ("case-cards.html", case_cards_html(lang, built))):
             (out / lang / name).write_text(html, encoding="utf-8")
             written.append(out / lang / name)
     (out / "index.html").write_text(root_index_html(), encoding="utf-8")

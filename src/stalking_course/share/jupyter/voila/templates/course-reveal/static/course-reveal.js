@@ -2,7 +2,10 @@
    presentation in Voila (templates/course-reveal). Needs reveal.js 4.x and its notes plugin loaded first.
    - the notes plugin: S opens the speaker view (notes, clock, next slide); nothing is fetched from elsewhere;
    - a slide taller than the screen scrolls instead of being cut off (quizzes, charts with their tables);
-   - <section> elements inside slide content (page chrome) are not counted as slides.
+   - <section> elements inside slide content (page chrome) are not counted as slides;
+   - the arrow keys (and reveal's other keys) leave a focused button, input, select or widget alone;
+   - the speaker view speaks the deck's language (labels from window.courseSpeakerView, data/slides.yaml);
+   - live (Voila): a quiz widget puts each question on a slide of its own, as the offline decks do.
    window.courseRevealConfig may override reveal's options. */
 (function () {
   "use strict";
@@ -16,8 +19,109 @@
     height: 720,
     margin: 0.04,
     center: false,
+    keyboardCondition: keyboardIsFree,
     plugins: [window.RevealNotes]
   }, window.courseRevealConfig || {});
+
+  // reveal.js itself only leaves <input>, <textarea> and contenteditable alone: with the focus on the
+  // quiz's Check button or a dropdown, an arrow key changed the slide. Reveal's own controls still work.
+  var FOCUS_OWNERS = "button, input, select, textarea, [contenteditable], [role=radio], [role=checkbox], " +
+    "[role=listbox], [role=combobox], [role=slider], .jupyter-widgets, .widget-dropdown, .widget-radio-box";
+  function keyboardIsFree() {
+    var active = document.activeElement;
+    if (!active || active === document.body || !active.closest) { return true; }
+    if (active.closest(".reveal > .controls")) { return true; }
+    return !active.closest(FOCUS_OWNERS);
+  }
+
+  // The speaker view (notes plugin) writes its window in English; put the deck's language in its place.
+  var SPEAKER_NAME = "reveal.js - Notes";
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function localiseSpeakerHTML(html, l) {
+    var pairs = [
+      ['<html lang="en">', '<html lang="' + esc(document.documentElement.lang) + '">'],
+      ["<title>reveal.js - Speaker View</title>", "<title>" + esc(l.title) + "</title>"],
+      ["Loading speaker view...", esc(l.loading)],
+      ['<span class="overlay-element label">Upcoming</span>', '<span class="overlay-element label">' + esc(l.upcoming) + "</span>"],
+      ['Time <span class="reset-button">Click to Reset</span>', esc(l.time) + ' <span class="reset-button">' + esc(l.reset) + "</span>"],
+      ["Pacing – Time to finish current slide", esc(l.pacing)],
+      ['<h4 class="label">Notes</h4>', '<h4 class="label">' + esc(l.notes) + "</h4>"],
+      ["'default': 'Default'", "'default': " + JSON.stringify(l.layout_default)],
+      ["'wide': 'Wide'", "'wide': " + JSON.stringify(l.layout_wide)],
+      ["'tall': 'Tall'", "'tall': " + JSON.stringify(l.layout_tall)],
+      ["'notes-only': 'Notes only'", "'notes-only': " + JSON.stringify(l.layout_notes_only)],
+      ["'Layout' + ", JSON.stringify(l.layout) + " + "],
+      ["'Cross origin error.<br>The speaker window can only be opened from the same origin.'", JSON.stringify(esc(l.cross_origin))],
+      ["'Error connecting to main window.<br>Please try closing and reopening the speaker view.'", JSON.stringify(esc(l.connection_error))],
+      ["toLocaleTimeString( 'en-US', { hour12: true,", "toLocaleTimeString( " + JSON.stringify(l.locale) + ", { hour12: false,"],
+      ['<span class="clock-value">0:00 AM</span>', '<span class="clock-value">0:00</span>']
+    ];
+    pairs.forEach(function (pair) { html = html.split(pair[0]).join(pair[1]); });
+    return html;
+  }
+  function localiseSpeakerView() {
+    var labels = (window.courseSpeakerView || {})[document.documentElement.lang];
+    if (!labels || window.open.courseLocalised) { return; }
+    var open = window.open;
+    window.open = function (url, name) {
+      var win = open.apply(window, arguments);
+      if (win && name === SPEAKER_NAME) {
+        try {
+          var doc = win.document, write = doc.write;
+          doc.write = function (html) { return write.call(doc, localiseSpeakerHTML(String(html), labels)); };
+        } catch (error) { /* another origin: leave it as it is */ }
+      }
+      return win;
+    };
+    window.open.courseLocalised = true;
+  }
+  localiseSpeakerView();
+
+  // Live: the quiz widget (stalking_course.quiz) shows all its questions in one box. Give every question
+  // after the first a slide of its own, right after the quiz's slide (the score goes with the last one),
+  // with the quiz slide's speaker notes. The speaker view's static previews have the same slides.
+  function slideOf(node) {
+    var section = node.closest("section");
+    while (section && !isSlide(section)) { section = section.parentElement.closest("section"); }
+    return section;
+  }
+  function splitQuizzes() {
+    var changed = false;
+    document.querySelectorAll(".reveal .slides .course-quiz").forEach(function (quiz) {
+      var boxes = Array.prototype.filter.call(quiz.children, function (kid) {
+        return kid.classList.contains("course-question-box");
+      });
+      var slide = slideOf(quiz);
+      if (boxes.length < 2 || !slide) { return; }
+      var score = Array.prototype.find.call(quiz.children, function (kid) { return kid.classList.contains("course-score"); });
+      var notes = slide.querySelector("aside.notes");
+      var outer = slide.parentElement.classList.contains("slides") ? slide : slide.parentElement;
+      var after = outer;
+      boxes.slice(1).forEach(function (box, k) {
+        var stack = document.createElement("section");
+        var section = document.createElement("section");
+        section.className = "course-quiz-slide";
+        var holder = document.createElement("div");
+        holder.className = quiz.className + " course-quiz-part";
+        holder.appendChild(box);
+        if (k === boxes.length - 2 && score) { holder.appendChild(score); }
+        section.appendChild(holder);
+        if (notes) { section.appendChild(notes.cloneNode(true)); }
+        if (outer === slide) {
+          after.parentNode.insertBefore(section, after.nextSibling);
+          after = section;
+        } else {
+          stack.appendChild(section);
+          after.parentNode.insertBefore(stack, after.nextSibling);
+          after = stack;
+        }
+      });
+      changed = true;
+    });
+    return changed;
+  }
 
   function isSlide(section) {
     var parent = section.parentElement;
@@ -46,6 +150,11 @@
     if (natural > height + 2 && !slide.querySelector(".jupyter-widgets")) {
       var zoom = Math.max(MIN_ZOOM, height / natural);
       kids.forEach(function (kid) { kid.style.zoom = zoom; });
+      // zoomed text wraps differently: shrink a little more while it still does not fit
+      for (var round = 0; round < 6 && slide.scrollHeight > height + 1 && zoom > MIN_ZOOM; round++) {
+        zoom = Math.max(MIN_ZOOM, zoom - 0.02);
+        kids.forEach(function (kid) { kid.style.zoom = zoom; });
+      }
     }
     slide.classList.toggle("course-tall", slide.scrollHeight > height + 2);
   }
@@ -57,6 +166,7 @@
   function refresh() {
     uncountContentSections();
     if (window.Reveal && Reveal.isReady()) {
+      if (splitQuizzes()) { Reveal.sync(); }
       Reveal.layout();
       markTall();
     }
