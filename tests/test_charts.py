@@ -191,3 +191,16 @@ def test_the_page_shows_a_message_not_a_traceback(broken, monkeypatch):
     _write(broken / "victims-by-age-sex.csv", "age_nl,age_en,women\n")
     assert show_chart("victims-by-age-sex", "en") is None
     assert len(shown) == 1 and 'role="alert"' in shown[0] and "victims-by-age-sex.csv" in shown[0]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_wrapped_category_labels_keep_the_space_between_their_lines(lang):
+    """Issue 9: the chart read 'partner orex-partner' and 'eenpartner' (the words of a wrapped label ran together)."""
+    import re
+
+    from stalking_course.stats import chart_html
+
+    html = chart_html("stalker-relationship-by-sex", lang)
+    texts = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<text text-anchor="end"[^>]*>(.*?)</text>', html)]
+    label = {"nl": "werd gestalkt door een partner of ex-partner", "en": "was stalked by a partner or ex-partner"}[lang]
+    assert label in texts, texts

@@ -137,8 +137,10 @@ def bar_svg(df, *, category: str, series: list, lang: str, title: str, descripti
         # category label, vertically centred on its group
         mid = y + group_h / 2
         first = mid - (len(lines) - 1) * FONT * 0.6
-        tspans = "".join(f'<tspan x="{label_w:.1f}" y="{first + k * FONT * 1.2 + FONT * 0.35:.1f}">{escape(line)}</tspan>'
-                         for k, line in enumerate(lines))
+        # a wrapped label keeps the space between its lines (" ex-partner"), so that its text reads
+        # "partner or ex-partner" to screen readers and copy-paste, not "partner orex-partner"
+        tspans = "".join(f'<tspan x="{label_w:.1f}" y="{first + k * FONT * 1.2 + FONT * 0.35:.1f}">'
+                         f'{" " if k else ""}{escape(line)}</tspan>' for k, line in enumerate(lines))
         parts.append(f'<text text-anchor="end" font-size="{FONT}" font-weight="600">{tspans}</text>')
         for i, s in enumerate(series):
             style = STYLES[i % len(STYLES)]
