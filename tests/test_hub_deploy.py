@@ -383,3 +383,72 @@ def test_kernels_of_open_pages_are_stopped_after_the_idle_timeout(hub):
     r = s.get(f"{hub.url}/user/{name}/api/kernels/{kernel}", timeout=30)
     record(name, "GET /api/kernels/<culled kernel>", r.status_code, 404)
     assert r.status_code == 404
+
+
+# ------------------------------------------------------------------------------------------------ Zero to JupyterHub
+
+REFERENCE = REPO / "deploy" / "reference"
+
+
+def helm_merge(defaults, overrides):
+    """Helm's merge of a chart's values.yaml and a deployment's: maps deeply, anything else replaced, and a
+    null in the overrides removes the key."""
+    merged = dict(defaults)
+    for key, value in overrides.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = helm_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def z2jh_values():
+    return yaml.safe_load((REPO / "deploy" / "z2jh" / "values.yaml").read_text())
+
+
+def test_the_z2jh_values_validate_against_the_charts_schema_with_its_defaults():
+    import jsonschema
+
+    schema = json.loads((REFERENCE / "z2jh-values.schema.json").read_text())
+    defaults = yaml.safe_load((REFERENCE / "z2jh-values.defaults.yaml").read_text())
+    values = z2jh_values()
+    merged = helm_merge(defaults, values)
+    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(merged), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{'.'.join(map(str, e.path))}: {e.message}" for e in errors)
+    # The check can fail: a misspelt key is caught (the chart's schema forbids unknown keys).
+    broken = helm_merge(defaults, {**values, "singleuser": {**values["singleuser"], "defaultURL": "/"}})
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(broken))
+
+
+def test_the_copied_reference_is_the_shared_one_when_it_is_at_hand():
+    """deploy/reference/ is a copy of ../shared/reference/ (when the shared folder is beside the clone)."""
+    shared = REPO.parent / "shared" / "reference"
+    names = ("z2jh-values.schema.json", "z2jh-values.defaults.yaml", "z2jh-LICENSE")
+    for name in names:
+        assert (REFERENCE / name).is_file(), f"deploy/reference/{name} is missing"
+    if shared.is_dir():
+        for name in names:
+            assert (REFERENCE / name).read_bytes() == (shared / name).read_bytes(), name
+
+
+def test_the_z2jh_values_carry_the_course_settings_of_the_one_server_hub():
+    from stalking_course import hub_server
+
+    values = z2jh_values()
+    single = values["singleuser"]
+    lockdown = (REPO / "deploy" / "singleuser" / "jupyter_server_config.py").read_text()
+    assert single["extraFiles"]["course-lockdown"]["stringData"] == lockdown
+    assert single["extraFiles"]["course-lockdown"]["mountPath"] == "/etc/jupyter/jupyter_server_config.py"
+    assert single["cmd"] == ["python", "-m", "stalking_course.hub_server"]
+    tljh = (REPO / "deploy" / "tljh" / "stalking_course.py").read_text()
+    assert f'c.Spawner.default_url = "{single["defaultUrl"]}"' in tljh
+    assert f'TRAINER_SCOPE = "{hub_server.TRAINER_SCOPE}"' in tljh
+    hub = values["hub"]
+    assert hub_server.TRAINER_SCOPE in hub["config"]["JupyterHub"]["custom_scopes"]
+    assert hub["loadRoles"]["course-trainer"] == {"description": "Trainers of the stalking course",
+                                                  "scopes": [hub_server.TRAINER_SCOPE], "groups": ["trainers"]}
+    assert hub["config"]["KubeSpawner"]["oauth_client_allowed_scopes"] == [hub_server.TRAINER_SCOPE]
+    assert "COURSE_DB_URL" in single["extraEnv"] and single["storage"]["type"] == "none"
+    assert single["networkPolicy"]["enabled"] and values["cull"]["enabled"]
