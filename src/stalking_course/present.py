@@ -59,8 +59,8 @@ def page_lang_of(path: str) -> str:
     return course().by_path()[path][1]
 
 
-class PresentHandler(CourseVoilaHandler):
-    """A course page; the speaker view's `?receiver` copies get the static preview (no kernel)."""
+class PresentMixin:
+    """On a course page handler: the speaker view's `?receiver` copies get the static preview (no kernel)."""
 
     @tornado.web.authenticated
     async def get(self, path=None):
@@ -72,6 +72,18 @@ class PresentHandler(CourseVoilaHandler):
             self.finish(html)
             return
         await super().get(path)
+
+
+class PresentHandler(PresentMixin, CourseVoilaHandler):
+    """A course page with the speaker view's previews."""
+
+
+def present_handler(page_handler):
+    """The course's page handler as the app wires it (the app may wrap CourseVoilaHandler in a subclass,
+    e.g. to hand the learner's id to kernels), with the speaker view's previews."""
+    if page_handler is CourseVoilaHandler:
+        return PresentHandler
+    return type(f"Present{page_handler.__name__}", (PresentMixin, page_handler), {})
 
 
 class PresentRedirectHandler(tornado.web.RequestHandler):
@@ -98,8 +110,8 @@ class PresentVoila(CourseVoila):
         base = self.base_url.rstrip("/")
         handlers = []
         for handler in super().init_handlers():
-            if handler[1] is CourseVoilaHandler:
-                handlers.append((handler[0], PresentHandler, *handler[2:]))
+            if isinstance(handler[1], type) and issubclass(handler[1], CourseVoilaHandler):
+                handlers.append((handler[0], present_handler(handler[1]), *handler[2:]))
             else:
                 handlers.append(handler)
         return [(rf"{base}/?", PresentRedirectHandler), (rf"{base}/voila/present/status", StatusHandler), *handlers]

@@ -101,6 +101,7 @@
       var after = outer;
       boxes.slice(1).forEach(function (box, k) {
         var stack = document.createElement("section");
+        stack.className = "stack";
         var section = document.createElement("section");
         section.className = "course-quiz-slide";
         var holder = document.createElement("div");
