@@ -184,6 +184,7 @@ def test_certificate_pdf_prints_the_typed_name_and_verify_confirms_without_anyth
     assert my_id not in html and group not in html and "Dijk" not in html
     status, html, _ = Browser(base).get("verify/AAAAA-BBBBB?lang=nl")
     assert status == 404 and "geen certificaat met deze code" in html.decode()
+    assert 'hreflang="en" lang="en">English</a>' in html.decode()  # the way to the other language
 
 
 def test_trainer_view_needs_the_token_and_hides_small_numbers(app, store):

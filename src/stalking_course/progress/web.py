@@ -113,6 +113,19 @@ def question_label(element: str, question: str, lang: str) -> str:
     return f"{element} / {question}"
 
 
+def question_order(element: str, question: str) -> tuple:
+    """Questions in the order of their bank (the order trainees meet them)."""
+    kind, _, name = element.partition(":")
+    if kind == "quiz":
+        try:
+            from ..questions import bank
+
+            return element, next(n for n, q in enumerate(bank(name)) if q.id == question), question
+        except Exception:  # noqa: BLE001 - a question that no longer exists goes last
+            pass
+    return element, 10_000, question
+
+
 def choice_label(element: str, question: str, chosen, lang: str) -> str:
     kind, _, name = element.partition(":")
     try:
@@ -165,7 +178,7 @@ class ProgressPage(tornado.web.RequestHandler):
         context.setdefault("start_url", self.start_url())
         html = TEMPLATES.get_template(template).render(
             lang=lang, t=t, title=t[title_key], static=url_path_join(self.base, "voila/static"),
-            other=other, other_label=ui(other)["other_language"],
+            other=other, other_label=t["other_language"],
             other_lang_url=other_url if self.request.method == "GET" else None,
             messages=list(messages), xsrf=self.xsrf_form_html(), **context)
         self.finish(html)
@@ -373,7 +386,7 @@ def report_rows(report: dict, lang: str) -> dict:
             completion.append((p.title[lang], _count(report["started"].get(p.id, 0), SMALL),
                                _count(report["completion"].get(p.id, 0), SMALL)))
     questions = []
-    for (element, question), entry in sorted(report["questions"].items()):
+    for (element, question), entry in sorted(report["questions"].items(), key=lambda kv: question_order(*kv[0])):
         label = question_label(element, question, lang)
         answered = entry["answered"]
         if answered < SMALL:
