@@ -41,6 +41,10 @@ c.JupyterHub.pid_file = os.path.join(state, "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.tornado_settings = {"compress_response": True}
 
+# Progress: one database and one key for every trainee's server (COURSE_DB_URL for PostgreSQL; without it
+# SQLite in this folder, which every server must be able to write: fine with the simple spawner).
+c.Spawner.environment.update({"COURSE_DATA_DIR": os.environ.get("COURSE_DATA_DIR") or os.path.join(state, "course-data")})
+
 if os.environ.get("COURSE_SPAWNER", "local") == "simple":
     c.JupyterHub.spawner_class = "simple"
     c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(state, "homes", "{username}")

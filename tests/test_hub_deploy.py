@@ -88,9 +88,11 @@ class Hub:
         deadline = time.time() + 60
         while time.time() < deadline:
             assert self.proc.poll() is None, f"the hub exited: see {self.log_path}"
+            if "EADDRINUSE" in self.log_text() or "Address already in use" in self.log_text():
+                return False  # another program took a port between free_port() and the listen: try others
             try:
                 if requests.get(f"{self.url}/hub/api", timeout=2).status_code == 200:
-                    return
+                    return True
             except requests.RequestException:
                 pass
             time.sleep(0.3)
@@ -143,9 +145,20 @@ def wait_ready(hub: Hub, s: requests.Session, name: str, timeout=90) -> None:
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     install_proxy()
-    hub = Hub(tmp_path_factory.mktemp("hub"))
+    state = tmp_path_factory.mktemp("hub")
+    for _attempt in range(3):
+        hub = Hub(state)
+        try:
+            started = hub.start()
+        except BaseException:
+            hub.stop()
+            raise
+        if started:
+            break
+        hub.stop()
+    else:
+        raise AssertionError("three tries, and each time a port was taken by another program")
     try:
-        hub.start()
         from concurrent.futures import ThreadPoolExecutor
 
         names = (*TRAINEES, TRAINER)
@@ -348,7 +361,7 @@ def test_trainees_cannot_reach_each_other_and_outsiders_cannot_reach_a_kernel(hu
     _, kernel = open_page(hub, sa, a)
     for path in ("/", f"/{START}", f"/{LESSON}", "/api/kernels", f"/api/kernels/{kernel}"):
         r = sb.get(f"{hub.url}/user/{a}{path}", timeout=30)
-        record(b, f"GET /user/{a}{path}", r.status_code, 403)
+        record(b, f"GET /user/{a}{path.replace(kernel, '<kernel>')}", r.status_code, 403)
         assert r.status_code in (403, 404) and "Stalking herkennen" not in r.text, (path, r.status_code, r.url)
     # b's own cookies, and then no cookies at all, on a's kernel websocket
     for who, cookies in ((b, _cookies_for(sb, "/")), ("nobody", None)):
@@ -362,6 +375,61 @@ def test_trainees_cannot_reach_each_other_and_outsiders_cannot_reach_a_kernel(hu
     # and a's own session still reaches it (the refusals above are about who asks)
     ws = _ws(hub, a, kernel, _cookies_for(sa, f"/user/{a}/api/"))
     ws.close()
+
+
+def test_the_trainers_view_is_for_the_trainers_group_only(hub):
+    """`trainers` members get /trainer through the course-trainer role's scope; trainees get 403, also with
+    the standalone app's trainer token; the trainer is no admin (cannot open a trainee's server)."""
+    st = hub.sessions[TRAINER]
+    r = st.get(f"{hub.url}/user/{TRAINER}/trainer", timeout=60)
+    record(TRAINER, "GET /trainer", r.status_code, 200)
+    assert r.status_code == 200 and "Trainersoverzicht" in r.text and "course-quick-exit" in r.text
+    # the trainer makes a group (a form with the page's _xsrf field)
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', r.text)
+    assert xsrf, "the trainer's view has a form"
+    made = st.post(f"{hub.url}/user/{TRAINER}/trainer/groups", data={"_xsrf": xsrf.group(1), "label": "Hub test"},
+                   timeout=60)
+    record(TRAINER, "POST /trainer/groups", made.status_code, 200)
+    assert made.status_code == 200 and "Hub test" in made.text
+    for name in TRAINEES:
+        s = hub.sessions[name]
+        for path in ("/trainer", "/trainer?token=" + "x" * 32):
+            r = s.get(f"{hub.url}/user/{name}{path}", timeout=60)
+            record(name, f"GET {path.split('?')[0]}{'?token=...' if '?' in path else ''}", r.status_code, 403)
+            assert r.status_code == 403 and "Hub test" not in r.text
+    r = requests.get(f"{hub.url}/user/{TRAINER}/trainer", timeout=30, allow_redirects=False)
+    record("nobody", "GET /user/tess/trainer", r.status_code, 403)
+    assert r.status_code == 403
+    r = hub.sessions[TRAINEES[0]].get(f"{hub.url}/user/{TRAINER}/trainer", timeout=30)
+    record(TRAINEES[0], f"GET /user/{TRAINER}/trainer", r.status_code, 403)
+    assert r.status_code == 403 and "Hub test" not in r.text
+    r = st.get(f"{hub.url}/user/{TRAINEES[0]}/{START}", timeout=30)
+    record(TRAINER, f"GET /user/{TRAINEES[0]}/ (start page)", r.status_code, 403)
+    assert r.status_code == 403 and "Stalking herkennen" not in r.text
+
+
+def test_each_trainees_answers_are_stored_under_a_keyed_hash_of_their_hub_name(hub):
+    """After the browser test: the quiz answer of each trainee is in the course's database under their own
+    keyed hash, and no hub user name is stored anywhere in it."""
+    script = (
+        "import json, sys\n"
+        "from stalking_course.progress.identity import hub_learner_id\n"
+        "from stalking_course.progress.store import get_store\n"
+        "store = get_store()\n"
+        "print(json.dumps({n: [a.correct for a in store.answers(hub_learner_id(n))] for n in sys.argv[1:]}))\n")
+    env = {**os.environ, "COURSE_DATA_DIR": str(hub.state / "course-data")}
+    env.pop("COURSE_DB_URL", None)
+    out = subprocess.run([sys.executable, "-c", script, *TRAINEES, TRAINER], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    answers = json.loads(out.stdout)
+    for name in TRAINEES:
+        record(name, "answers stored under the keyed hash of the hub name", len(answers[name]), ">= 1")
+        assert True in answers[name], f"{name}'s right answer was not recorded: {answers}"
+    assert answers[TRAINER] == []
+    database = (hub.state / "course-data" / "progress.sqlite3").read_bytes()
+    for name in (*TRAINEES, TRAINER):
+        assert name.encode() not in database, f"the hub name {name!r} is stored in the database"
 
 
 # ------------------------------------------------------------------------------------------------ culling

@@ -244,13 +244,52 @@ def _load_jupyter_server_extension(server_app):
     server_app.log.info("The course is served at %s (locked down: %s)", _start_url(base_url), sorted(ALLOWED))
 
 
+def hub_trainer(handler_class):
+    """A trainer page of stalking_course.progress, for the hub: the trainer is whoever the hub says holds
+    TRAINER_SCOPE (and may use this server); the standalone app's trainer token is not accepted here."""
+
+    class HubTrainerHandler(handler_class):
+        _hub_user = None
+
+        async def prepare(self):
+            provider = self.settings.get("identity_provider")
+            hub_auth = getattr(provider, "hub_auth", None)
+            if hub_auth is not None:
+                user = await hub_auth.get_user(self, sync=False)
+                if user and hub_auth.check_scopes(hub_auth.access_scopes, user):
+                    self._hub_user = user
+            result = super().prepare()
+            if result is not None:
+                await result
+
+        def is_trainer(self) -> bool:
+            return bool(self._hub_user) and TRAINER_SCOPE in set(self._hub_user.get("scopes", []))
+
+        def require_trainer(self) -> bool:
+            if self.is_trainer():
+                return True
+            raise tornado.web.HTTPError(403)
+
+        def _login(self, token):  # the standalone app's trainer token means nothing on a hub
+            raise tornado.web.HTTPError(403)
+
+    HubTrainerHandler.__name__ = f"Hub{handler_class.__name__}"
+    return HubTrainerHandler
+
+
 def trainer_handlers(base_url: str) -> list:
-    """`/trainer` (the progress work's trainer view), behind the trainer scope; nothing if it is not there."""
+    """The trainer's view of stalking_course.progress (`/trainer`, its groups and reports) behind the trainer
+    scope; nothing if the progress package does not provide it."""
     try:
-        from .progress import hub as progress_hub  # provides trainer_handlers(base_url, is_trainer)
+        from .progress import web
     except ImportError:
         return []
-    return progress_hub.trainer_handlers(base_url, is_trainer)
+    code = r"([A-Za-z0-9-]{1,40})"
+    routes = [("/trainer", "TrainerHandler"), ("/trainer/groups", "TrainerGroupsHandler"),
+              (rf"/trainer/group/{code}(\.csv)?", "TrainerGroupHandler"),
+              (rf"/trainer/group/{code}/delete", "TrainerDeleteGroupHandler")]
+    return [(url_path_join(base_url, path), hub_trainer(getattr(web, name)))
+            for path, name in routes if hasattr(web, name)]
 
 
 def _jupyter_server_extension_points():
