@@ -246,6 +246,7 @@ class CourseVoila(Voila):
                 handlers.append((pattern, _learns_preloads(cls), *handler[2:]))
             else:
                 handlers.append(handler)
+        handlers.append((r"/((?:en|nl)/?)", StartRedirectHandler))  # /en, /en/: that language's start page
         handlers.append((r"/(.*)", NotFoundHandler))
         from .progress import web as progress_web  # join, my data, certificate, /verify, /trainer (before the 404)
 

@@ -29,12 +29,74 @@
       window.location.assign(link.href);
     }
   }, true);
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape" || event.defaultPrevented) { return; }
-    var target = event.target;
-    if (target && target.closest && target.closest("select, [role=listbox], [aria-expanded=true]")) { return; }
-    quickExit(event);
-  });
+  // Esc always leaves, also while typing in a text field or with a dropdown focused: listen in the capture
+  // phase, before any widget can stop the key from reaching the page.
+  window.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Esc") { quickExit(event); }
+  }, true);
+
+  // After a break the page's kernel may be gone (culled while the laptop slept, or the server restarted):
+  // the widgets can no longer answer. Watch the page's kernel connection; when it closes and the kernel no
+  // longer exists, or a button is pressed while there is no connection, say so and offer a reload.
+  var NativeWebSocket = window.WebSocket;
+  var kernelSockets = [];
+  function kernelUrl(socketUrl) {
+    var match = /^wss?:\/\/[^/]+(\/(?:.*\/)?api\/kernels\/[^/?]+)\/channels/.exec(socketUrl);
+    return match ? match[1] : null;
+  }
+  function kernelConnected() {
+    for (var i = 0; i < kernelSockets.length; i++) {
+      if (kernelSockets[i].readyState <= 1) { return true; }
+    }
+    return kernelSockets.length === 0;  // not connected yet: the page is still loading
+  }
+  function showKernelLost() {
+    if (document.querySelector(".course-kernel-lost")) { return; }
+    var cells = document.getElementById("rendered_cells");
+    var box = document.createElement("div");
+    box.className = "course-kernel-lost";
+    box.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.textContent = (cells && cells.getAttribute("data-course-kernel-lost")) ||
+      "This page has lost its connection. Reload it to go on.";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "course-reload";
+    button.textContent = (cells && cells.getAttribute("data-course-reload")) || "Reload";
+    button.addEventListener("click", function () { window.location.reload(); });
+    box.appendChild(text);
+    box.appendChild(button);
+    document.body.insertBefore(box, document.body.firstChild);
+    button.focus();
+  }
+  function checkKernel(url, tries) {
+    window.fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      if (response.status === 404) { showKernelLost(); }
+    }, function () {
+      // No answer at all (server down, or offline): try again a few times, then say so.
+      if (tries > 0) { window.setTimeout(function () { checkKernel(url, tries - 1); }, 3000); }
+      else if (!kernelConnected()) { showKernelLost(); }
+    });
+  }
+  if (NativeWebSocket) {
+    window.WebSocket = function (url, protocols) {
+      var socket = protocols === undefined ? new NativeWebSocket(url) : new NativeWebSocket(url, protocols);
+      var kernel = kernelUrl(String(url));
+      if (kernel) {
+        kernelSockets.push(socket);
+        socket.addEventListener("close", function () {
+          window.setTimeout(function () { if (!kernelConnected()) { checkKernel(kernel, 3); } }, 500);
+        });
+      }
+      return socket;
+    };
+    window.WebSocket.prototype = NativeWebSocket.prototype;
+    ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (name) { window.WebSocket[name] = NativeWebSocket[name]; });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest(".jupyter-widgets button, button.jupyter-button");
+    if (button && !kernelConnected()) { showKernelLost(); }
+  }, true);
   // Quiz and case feedback are announced by screen readers: make every feedback area a live region.
   function markLiveRegions(root) {
     var nodes = (root.querySelectorAll ? root.querySelectorAll(".course-feedback") : []);
@@ -98,7 +160,36 @@
   }, true);
   // Voila renders a page in thousands of small DOM changes: tidy up once per burst, not after each one.
   var tidyPending = false;
-  function tidy() { tidyPending = false; markLiveRegions(document); groupOptions(document); }
+  // A widget's placeholder (course template) goes once Voila has replaced the widget's data with the widget.
+  function dropPlaceholders(root) {
+    var pending = root.querySelectorAll(".course-pending");
+    for (var i = 0; i < pending.length; i++) {
+      var next = pending[i].nextElementSibling;
+      if (!next || next.tagName !== "SCRIPT") { pending[i].parentNode.removeChild(pending[i]); }
+    }
+  }
+  // A table wider than the screen scrolls sideways in its own box (course.css): let keyboard users reach
+  // that box too, and name it for screen readers.
+  function scrollableTables(root) {
+    var tables = root.querySelectorAll("table.course-table, .jp-RenderedMarkdown table");
+    for (var i = 0; i < tables.length; i++) {
+      var table = tables[i];
+      if (table.scrollWidth > table.clientWidth + 1) {
+        if (!table.hasAttribute("tabindex")) {
+          table.setAttribute("tabindex", "0");
+          var caption = table.querySelector("caption, th");
+          if (caption && !table.hasAttribute("aria-label")) { table.setAttribute("aria-label", caption.textContent.trim()); }
+        }
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    }
+  }
+  function tidy() {
+    tidyPending = false;
+    markLiveRegions(document); groupOptions(document); dropPlaceholders(document); scrollableTables(document);
+  }
+  window.addEventListener("resize", function () { scrollableTables(document); });
   new MutationObserver(function () {
     if (!tidyPending) { tidyPending = true; window.setTimeout(tidy, 30); }
   }).observe(document.documentElement, { childList: true, subtree: true });

@@ -1,0 +1,168 @@
+"""Every page can be read to its end, as a person reads it: on a laptop (1366×768) with the mouse wheel and
+the keyboard, on a phone (390×844) by swiping. Full-page screenshots hide a page that cannot scroll (all
+525 tests of an earlier round passed while no page scrolled), so these tests scroll the real viewport and
+ask whether the page's last link comes into view, and whether anything is wider than the screen.
+
+Viewport screenshots at the top, halfway and at the end go to test-artifacts/scrolling/ to look at."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ARTIFACTS
+from helpers import page_ids, page_params
+
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+SHOTS = ARTIFACTS / "scrolling"
+
+# Voila has drawn the page when none of its widget data is left to turn into widgets.
+RENDERED = "document.querySelectorAll(\"script[type='application/vnd.voila.cell-output+json']\").length === 0"
+
+# The last link in the lesson (the footer's "next" or "back to the start"): is it on the screen?
+LAST_LINK_IN_VIEW = """() => {
+  const links = [...document.querySelectorAll('main a[href]')].filter(a => a.getClientRects().length);
+  const r = links[links.length - 1].getBoundingClientRect();
+  return r.top >= 0 && r.bottom <= window.innerHeight + 1;
+}"""
+
+# Content a person cannot reach: wider than the screen with no scrollable box around it, or cut off inside
+# a box that hides its overflow (a form control's own text is checked elsewhere).
+UNREACHABLE = """() => {
+  const W = document.documentElement.clientWidth, out = [];
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  for (const el of document.querySelectorAll('main *')) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    const name = el.tagName.toLowerCase() + '.' + String(el.className).split(' ').slice(0, 2).join('.');
+    if (r.right > W + 1) {
+      let a = el.parentElement, inBox = false;
+      for (; a && a !== document.body; a = a.parentElement) {
+        if (scrolls(a) && a.getBoundingClientRect().right <= W + 1) { inBox = true; break; }
+      }
+      if (!inBox) out.push(`${name} ends at ${Math.round(r.right)} px`);
+    }
+    const o = getComputedStyle(el).overflowX;
+    if ((o === 'hidden' || o === 'clip') && el.scrollWidth > el.clientWidth + 2 && el.textContent.trim()
+        && !el.matches('select, input, textarea, .widget-dropdown, .widget-dropdown *')) {
+      out.push(`${name} cuts off ${el.scrollWidth - el.clientWidth} px of its content`);
+    }
+  }
+  return out.slice(0, 10);
+}"""
+
+
+def scroll_y(page) -> float:
+    return page.evaluate("window.scrollY")
+
+
+def press(page, key, condition):
+    """Press a key until the page shows its effect. A key pressed in the very frame in which a smooth
+    scroll ends can be lost (Chromium); a key that never works still fails after three presses."""
+    for _ in range(3):
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function(condition, timeout=1500)
+            return
+        except Exception:  # noqa: BLE001 - try the key again
+            pass
+    raise AssertionError(f"pressing {key} did not scroll the page ({condition})")
+
+
+def swipe(cdp, x=200, start=700, end=150):
+    """One swipe up with one finger (Chromium's synthesised touch gestures do not scroll when headless)."""
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": start}]})
+    for y in range(start - 25, end - 1, -25):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def open_page(context, base_url, page_obj, lang):
+    page = context.new_page()
+    page.goto(f"{base_url}voila/render/{page_obj.path(lang)}")
+    page.wait_for_function(RENDERED, timeout=90_000)
+    page.wait_for_timeout(300)  # the course script tidies up after a burst of changes
+    return page
+
+
+def shoot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("document.scrollingElement.scrollHeight - window.innerHeight")
+    for label, y in (("top", 0), ("half", height // 2), ("end", height)):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"))  # the viewport, not the full page
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+@pytest.fixture(scope="module")
+def laptop(browser):
+    context = browser.new_context(**LAPTOP)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("page_obj,lang", page_params(), ids=page_ids())
+def test_a_page_can_be_read_to_the_end_on_a_laptop(laptop, course_server, page_obj, lang):
+    page = open_page(laptop, course_server, page_obj, lang)
+    try:
+        assert page.evaluate(UNREACHABLE) == []
+        assert not page.evaluate(LAST_LINK_IN_VIEW), "the page is longer than the screen"
+
+        # The mouse wheel, a notch at a time, until the page stops moving (bounded). A box that scrolls by
+        # itself (a long table) takes some notches first, as it would for a person.
+        page.mouse.move(683, 400)
+        last, still = -1.0, 0
+        for _ in range(120):
+            page.mouse.wheel(0, 500)
+            page.wait_for_timeout(60)
+            still = still + 1 if scroll_y(page) == last else 0
+            if still == 4:
+                break
+            last = scroll_y(page)
+        assert page.evaluate(LAST_LINK_IN_VIEW), f"the wheel stopped at {last:.0f} px, before the end"
+
+        # The keyboard, with the focus on the page itself: Home, PageDown, Space, End.
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        press(page, "Home", "window.scrollY === 0")
+        press(page, "PageDown", "window.scrollY > 300")
+        press(page, "Space", f"window.scrollY > {scroll_y(page) + 200}")
+        press(page, "End", LAST_LINK_IN_VIEW)
+
+        shoot(page, f"laptop-{page_obj.id}-{lang}")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("page_obj,lang", page_params(), ids=page_ids())
+def test_a_page_can_be_read_to_the_end_on_a_phone(phone, course_server, page_obj, lang):
+    page = open_page(phone, course_server, page_obj, lang)
+    try:
+        assert page.evaluate(UNREACHABLE) == []
+        # The quick exit stays in reach, but takes little of the small screen.
+        exit_box = page.locator(".course-quick-exit-bar").bounding_box()
+        assert exit_box["height"] <= 60, f"the quick-exit bar takes {exit_box['height']:.0f} px of 844"
+
+        # Swipes: a finger moving up the screen, as touch events, until the page stops moving (bounded).
+        cdp = phone.new_cdp_session(page)
+        last, still = -1.0, 0
+        for _ in range(60):
+            swipe(cdp)
+            page.wait_for_timeout(100)
+            still = still + 1 if scroll_y(page) == last else 0
+            if still == 3:
+                break
+            last = scroll_y(page)
+        assert last > 0, "a swipe does not move the page"
+        assert page.evaluate(LAST_LINK_IN_VIEW), f"swiping stopped at {last:.0f} px, before the end"
+        assert page.locator(".course-quick-exit").is_visible(), "the quick exit is gone after scrolling"
+        assert page.evaluate(UNREACHABLE) == []  # also once every widget has been drawn
+
+        shoot(page, f"phone-{page_obj.id}-{lang}")
+    finally:
+        page.close()
