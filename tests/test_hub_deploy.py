@@ -53,8 +53,9 @@ def install_proxy() -> None:
 
 
 class Hub:
-    def __init__(self, state: Path):
+    def __init__(self, state: Path, users=(*TRAINEES, TRAINER), idle_seconds=IDLE_SECONDS):
         self.state = state
+        self.users, self.idle_seconds = users, idle_seconds
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = ARTIFACTS / f"hub-{self.port}.log"
@@ -66,7 +67,7 @@ class Hub:
             **os.environ,
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
             "COURSE_SHARED_PASSWORD": PASSWORD,
-            "COURSE_USERS": ",".join([*TRAINEES, TRAINER]),
+            "COURSE_USERS": ",".join(self.users),
             "COURSE_TRAINERS": TRAINER,
             "COURSE_DIR": str(REPO),
             "COURSE_PYTHON": sys.executable,
@@ -76,7 +77,7 @@ class Hub:
             "COURSE_PROXY_API_PORT": str(free_port()),
             "COURSE_HUB_STATE": str(self.state),
             "COURSE_CHP": str(CHP),
-            "COURSE_KERNEL_IDLE_SECONDS": str(IDLE_SECONDS),
+            "COURSE_KERNEL_IDLE_SECONDS": str(self.idle_seconds),
             "COURSE_KERNEL_CULL_INTERVAL": "2",
             "COURSE_SERVER_IDLE_SECONDS": "0",
             "COURSE_DATA_DIR": str(self.state / "course-data"),
@@ -520,3 +521,14 @@ def test_the_z2jh_values_carry_the_course_settings_of_the_one_server_hub():
     assert hub["config"]["KubeSpawner"]["oauth_client_allowed_scopes"] == [hub_server.TRAINER_SCOPE]
     assert "COURSE_DB_URL" in single["extraEnv"] and single["storage"]["type"] == "none"
     assert single["networkPolicy"]["enabled"] and values["cull"]["enabled"]
+
+
+def test_the_single_user_command_does_not_start_on_broken_content(data_copy):
+    """The hub shows a failed start (the server exits) and the log names the file, as `make app` does."""
+    from helpers import edit_yaml
+
+    edit_yaml(data_copy / "questions" / "what-is-stalking.yaml", lambda d: d.update({"questions": "not a list"}))
+    out = subprocess.run([sys.executable, "-m", "stalking_course.hub_server"], capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:9/"})
+    assert out.returncode == 2, out.stderr[-2000:]
+    assert "what-is-stalking.yaml" in out.stderr and "did not start" in out.stderr

@@ -40,7 +40,7 @@ from jinja2 import ChoiceLoader, DictLoader
 from jupyter_server.utils import url_path_join
 from jupyterhub.singleuser.extension import JupyterHubAuthorizer
 
-from .content import LANGS, REPO_ROOT, ContentError, ui
+from .content import LANGS, REPO_ROOT, ui
 
 EXTENSION = "stalking_course.hub_server"
 # Granted to the `trainers` group by a hub role (deploy/); the single-user server's OAuth client is allowed to
@@ -297,12 +297,12 @@ def _jupyter_server_extension_points():
 
 
 def main(argv=None) -> int:
-    from .validate import validate_all
+    # In a process of its own: the check imports pandas and the rest (~60 MB), which the server need not keep.
+    import subprocess
 
-    try:
-        validate_all()
-    except ContentError as error:
-        print(f"The course content has an error, so the server did not start:\n  {error}", file=sys.stderr)
+    checked = subprocess.run([sys.executable, "-m", "stalking_course.validate"], stdout=subprocess.DEVNULL)
+    if checked.returncode != 0:
+        print("The course content has an error (above), so the server did not start.", file=sys.stderr)
         return 2
     paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     if str(SHARE) not in paths:
