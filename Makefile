@@ -10,7 +10,7 @@ PREHEAT ?=
 # LANG is also the locale variable: use it only when it names a course language.
 COURSE_LANG := $(if $(filter nl en,$(LANG)),$(LANG),nl)
 
-.PHONY: app test slides present bench validate clean
+.PHONY: app test test-hub slides present bench validate clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ app: $(VENV)/.installed
 # pytest exits 5 when it collected no tests: that counts as a failure.
 test: $(VENV)/.installed
 	$(PY) -m pytest; status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$status
+
+# The course on a real JupyterHub (deploy/, docs/deploy.md); also part of `make test`.
+test-hub: $(VENV)/.installed
+	$(PY) -m pytest tests/test_hub_deploy.py
 
 validate: $(VENV)/.installed
 	$(PY) -m stalking_course.validate
