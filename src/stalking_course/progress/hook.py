@@ -280,3 +280,10 @@ def _overview(lang: str) -> tuple:
            f'<p>{escape(t["progress_signed_in"].format(group=group))}</p>{step}'
            f'<p><a class="course-my-data" href="{escape(me)}">{escape(t["progress_my_data"])}</a></p></section>')
     return box, marks
+
+
+if sys.argv and sys.argv[0].endswith(os.path.join("stalking_course", "kernelfork.py")):
+    # In the kernel zygote (kernelfork imports pagekit, and so this, before it forks page kernels): import
+    # the database layer there once, so a joined trainee's kernel shares it copy-on-write instead of
+    # importing it on its first answer (measured: ~1.5 s of CPU and ~20 MB of unique memory per kernel).
+    from . import store as _preloaded_store  # noqa: F401
