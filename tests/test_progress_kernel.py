@@ -169,3 +169,40 @@ def test_a_database_that_is_gone_never_breaks_the_page(tmp_path, monkeypatch, ca
     assert "Goed." in view.feedback.value and view.solved
     assert "could not record an answer" in caplog.text
     hook._reset_for_tests()
+
+
+def test_the_live_deck_shows_the_groups_answers_to_a_question(store, monkeypatch):
+    from stalking_course.questions import bank
+
+    question = bank("what-is-stalking")[0]
+    right = sorted(question.correct)[0]
+    wrong = next(i for i, o in enumerate(question.options) if not o.correct)
+    group, small = store.create_group(), store.create_group()
+    for n in range(6):
+        learner, _ = store.join(group)
+        store.record_answer(learner, "what-is-stalking", "quiz:what-is-stalking", question.id, [right if n < 4 else wrong], n < 4)
+    for n in range(3):
+        learner, _ = store.join(small)
+        store.record_answer(learner, "what-is-stalking", "quiz:what-is-stalking", question.id, [right], True)
+
+    def presenter_deck(code):
+        hook._reset_for_tests()
+        monkeypatch.delenv("COURSE_LEARNER", raising=False)
+        monkeypatch.setenv("COURSE_PRESENT_GROUP", code)
+        from stalking_course.quiz import Quiz
+
+        quiz = Quiz(bank("what-is-stalking"), "en")
+        hook.after_cell()  # the kernel does this after the cell has run
+        *_, button, output = quiz.views[0].widget.children
+        assert button.description == "Show the group's answers"
+        button.click()
+        return output.value
+
+    html = presenter_deck(group)
+    assert f"First answers of group {group} (6 trainees)" in html
+    assert f"✔ {question.options[right].text['en']}</th><td>4</td>" in html and "67%" in html
+    assert f"<th scope=\"row\">{question.options[wrong].text['en']}</th><td>2</td>" in html
+    assert "Fewer than 5 answers" in presenter_deck(small)  # 3 trainees: nobody can be singled out
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM course_answer").scalar() == 9  # the deck records nothing
+    hook._reset_for_tests()

@@ -30,6 +30,8 @@ _replaying = False
 _assessment_recorded = False
 _completed = False
 _hooked = False
+_present = []  # quiz questions of a live deck still without their group-results button
+PRESENT_ENV = "COURSE_PRESENT_GROUP"  # `COURSE_PRESENT_GROUP=<group code> make present ...`
 
 
 def learner() -> str | None:
@@ -80,7 +82,12 @@ def element_key(element) -> tuple | None:
 
 def register(element) -> None:
     """Called by Attempts when an element is made: remember it, and resume it after the cell has run."""
-    if learner() is None or element_key(element) is None:
+    if element_key(element) is None:
+        return
+    if os.environ.get(PRESENT_ENV) and hasattr(getattr(element, "question", None), "options"):
+        _present.append(element)  # the live deck: a "the group's answers" button under each quiz question
+        _hook_cells()
+    if learner() is None:
         return
     _elements.append(element)
     _pending.append(element)
@@ -98,7 +105,7 @@ def _hook_cells() -> None:
     except ImportError:
         shell = None
     if shell is not None:
-        shell.events.register("post_run_cell", lambda *_args: resume())
+        shell.events.register("post_run_cell", lambda *_args: after_cell())
         _hooked = True
 
 
@@ -115,6 +122,11 @@ def checked(element, right: bool) -> None:
     except Exception:  # noqa: BLE001 - recording must never break the page
         log.exception("could not record an answer")
         print("progress: could not record an answer (see the app log)", file=sys.stderr)
+
+
+def after_cell() -> None:
+    resume()
+    add_group_results()
 
 
 def _check_page_done() -> None:
@@ -232,6 +244,7 @@ def _reset_for_tests() -> None:
     global _learner, _page, _replaying, _assessment_recorded, _completed
     _learner = _page = ...
     _elements.clear()
+    _present.clear()
     _pending.clear()
     _replaying = _assessment_recorded = _completed = False
 
@@ -280,6 +293,73 @@ def _overview(lang: str) -> tuple:
            f'<p>{escape(t["progress_signed_in"].format(group=group))}</p>{step}'
            f'<p><a class="course-my-data" href="{escape(me)}">{escape(t["progress_my_data"])}</a></p></section>')
     return box, marks
+
+
+# ---------------------------------------------------------------- the live deck: the group's answers
+
+def add_group_results() -> None:
+    """Under each quiz question of a live deck, a button that shows how the group answered it."""
+    if not _present:
+        return
+    todo = list(_present)
+    _present.clear()
+    try:
+        import ipywidgets as W
+
+        from ..content import ui
+    except Exception:  # noqa: BLE001
+        return
+    for view in todo:
+        t = ui(getattr(view, "lang", "nl"))
+        button = W.Button(description=t["progress_group_button"], tooltip=t["progress_group_button"])
+        button.add_class("course-group-results-button")
+        output = W.HTML("")
+        output.add_class("course-feedback")
+        output.add_class("course-group-results")
+        button.on_click(lambda _b, view=view, output=output: _show_group_results(view, output))
+        view.widget.children = (*view.widget.children, button, output)
+
+
+def _show_group_results(view, output) -> None:
+    try:
+        output.value = group_results_html(view, os.environ.get(PRESENT_ENV, ""))
+    except Exception:  # noqa: BLE001 - the slide stays usable
+        log.exception("could not read the group's answers")
+        from ..content import ui
+
+        output.value = f'<p class="course-msg course-msg-info">ℹ {escape(ui(view.lang)["progress_group_error"])}</p>'
+
+
+def group_results_html(view, group: str) -> str:
+    """The group's first answers to one question as labelled bars (a word and a number, never colour alone);
+    fewer than 5 answers are not shown, so that nobody can be singled out."""
+    import json
+
+    from ..content import ui
+    from .store import SMALL
+
+    lang, question = getattr(view, "lang", "nl"), view.question
+    t = ui(lang)
+    element, qid = element_key(view)
+    counts = _store().answer_distribution(element, qid, group)
+    answered = sum(counts.values())
+    if answered < SMALL:
+        return (f'<div class="course-msg course-msg-info" role="status"><p>ℹ '
+                f'{escape(t["progress_group_few"].format(group=group))}</p></div>')
+    per_option = [0] * len(question.options)
+    for key, n in counts.items():
+        for i in json.loads(key):
+            if isinstance(i, int) and 0 <= i < len(per_option):
+                per_option[i] += n
+    rows = []
+    for i, option in enumerate(question.options):
+        share = round(100 * per_option[i] / answered)
+        mark = "✔ " if option.correct else ""
+        rows.append(f'<tr><th scope="row">{mark}{escape(option.text[lang])}</th><td>{per_option[i]}</td>'
+                    f'<td><span class="course-bar" style="display:inline-block;height:0.9em;background:#1d4f91;'
+                    f'width:{share * 2}px"></span> {share}%</td></tr>')
+    caption = t["progress_group_caption"].format(group=group, n=answered)
+    return (f'<table class="course-table"><caption>{escape(caption)}</caption><tbody>{"".join(rows)}</tbody></table>')
 
 
 if sys.argv and sys.argv[0].endswith(os.path.join("stalking_course", "kernelfork.py")):
