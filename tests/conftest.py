@@ -21,6 +21,17 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+# Voila has drawn a page when none of its widget data is left to turn into widgets and every widget's
+# placeholder (course template) has made way for the widget.
+DRAWN = ("document.querySelectorAll(\"script[type='application/vnd.voila.cell-output+json']\").length === 0"
+         " && document.querySelectorAll('.course-pending').length === 0")
+
+
+def wait_until_drawn(page, timeout: float = 90_000) -> None:
+    page.wait_for_function(DRAWN, timeout=timeout)
+    page.wait_for_timeout(100)  # the course script tidies up after a burst of changes
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, wait_until_drawn
 from helpers import page_ids, page_params
 
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 SHOTS = ARTIFACTS / "scrolling"
-
-# Voila has drawn the page when none of its widget data is left to turn into widgets.
-RENDERED = "document.querySelectorAll(\"script[type='application/vnd.voila.cell-output+json']\").length === 0"
 
 # The last link in the lesson (the footer's "next" or "back to the start"): is it on the screen?
 LAST_LINK_IN_VIEW = """() => {
@@ -79,8 +76,7 @@ def swipe(cdp, x=200, start=700, end=150):
 def open_page(context, base_url, page_obj, lang):
     page = context.new_page()
     page.goto(f"{base_url}voila/render/{page_obj.path(lang)}")
-    page.wait_for_function(RENDERED, timeout=90_000)
-    page.wait_for_timeout(300)  # the course script tidies up after a burst of changes
+    wait_until_drawn(page)
     return page
 
 

@@ -36,19 +36,17 @@
   }, true);
 
   // After a break the page's kernel may be gone (culled while the laptop slept, or the server restarted):
-  // the widgets can no longer answer. Watch the page's kernel connection; when it closes and the kernel no
-  // longer exists, or a button is pressed while there is no connection, say so and offer a reload.
-  var NativeWebSocket = window.WebSocket;
-  var kernelSockets = [];
-  function kernelUrl(socketUrl) {
-    var match = /^wss?:\/\/[^/]+(\/(?:.*\/)?api\/kernels\/[^/?]+)\/channels/.exec(socketUrl);
-    return match ? match[1] : null;
-  }
-  function kernelConnected() {
-    for (var i = 0; i < kernelSockets.length; i++) {
-      if (kernelSockets[i].readyState <= 1) { return true; }
-    }
-    return kernelSockets.length === 0;  // not connected yet: the page is still loading
+  // the widgets can no longer answer, and nothing else would tell the trainee. The kernel's connection
+  // stays open when the server stops a kernel, so ask the server whether the kernel is still there when
+  // the trainee acts (a button, a choice), when the page is shown again, and when the connection drops;
+  // if it is gone, say so and offer a reload.
+  function pageKernelUrl() {
+    var config = document.getElementById("jupyter-config-data");
+    if (!config) { return null; }
+    try {
+      var data = JSON.parse(config.textContent);
+      return data.kernelId ? (data.baseUrl || "/") + "api/kernels/" + data.kernelId : null;
+    } catch (error) { return null; }
   }
   function showKernelLost() {
     if (document.querySelector(".course-kernel-lost")) { return; }
@@ -69,34 +67,41 @@
     document.body.insertBefore(box, document.body.firstChild);
     button.focus();
   }
-  function checkKernel(url, tries) {
+  var lastCheck = 0;
+  function checkKernel(force) {
+    var url = pageKernelUrl();
+    if (!url || document.querySelector(".course-kernel-lost")) { return; }
+    if (!force && Date.now() - lastCheck < 5000) { return; }
+    lastCheck = Date.now();
     window.fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
       if (response.status === 404) { showKernelLost(); }
     }, function () {
-      // No answer at all (server down, or offline): try again a few times, then say so.
-      if (tries > 0) { window.setTimeout(function () { checkKernel(url, tries - 1); }, 3000); }
-      else if (!kernelConnected()) { showKernelLost(); }
+      showKernelLost();  // no answer at all: the server is gone, or the laptop is offline
     });
   }
+  document.addEventListener("click", function (event) {
+    if (event.target && event.target.closest && event.target.closest(".jupyter-widgets button")) { checkKernel(true); }
+  }, true);
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.closest && event.target.closest(".jupyter-widgets")) { checkKernel(false); }
+  }, true);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { checkKernel(true); }
+  });
+  var NativeWebSocket = window.WebSocket;
   if (NativeWebSocket) {
+    // The page's kernel connection dropping (the server restarted, the network went): check at once.
     window.WebSocket = function (url, protocols) {
       var socket = protocols === undefined ? new NativeWebSocket(url) : new NativeWebSocket(url, protocols);
-      var kernel = kernelUrl(String(url));
-      if (kernel) {
-        kernelSockets.push(socket);
-        socket.addEventListener("close", function () {
-          window.setTimeout(function () { if (!kernelConnected()) { checkKernel(kernel, 3); } }, 500);
-        });
+      if (/\/api\/kernels\/[^/]+\/channels/.test(String(url))) {
+        socket.addEventListener("close", function () { window.setTimeout(function () { checkKernel(true); }, 1000); });
       }
       return socket;
     };
     window.WebSocket.prototype = NativeWebSocket.prototype;
     ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (name) { window.WebSocket[name] = NativeWebSocket[name]; });
   }
-  document.addEventListener("click", function (event) {
-    var button = event.target && event.target.closest && event.target.closest(".jupyter-widgets button, button.jupyter-button");
-    if (button && !kernelConnected()) { showKernelLost(); }
-  }, true);
+
   // Quiz and case feedback are announced by screen readers: make every feedback area a live region.
   function markLiveRegions(root) {
     var nodes = (root.querySelectorAll ? root.querySelectorAll(".course-feedback") : []);
@@ -160,12 +165,15 @@
   }, true);
   // Voila renders a page in thousands of small DOM changes: tidy up once per burst, not after each one.
   var tidyPending = false;
-  // A widget's placeholder (course template) goes once Voila has replaced the widget's data with the widget.
+  // A widget's placeholder (course template) goes once Voila has drawn the widget in its place.
   function dropPlaceholders(root) {
     var pending = root.querySelectorAll(".course-pending");
     for (var i = 0; i < pending.length; i++) {
-      var next = pending[i].nextElementSibling;
-      if (!next || next.tagName !== "SCRIPT") { pending[i].parentNode.removeChild(pending[i]); }
+      var output = pending[i].parentNode;
+      if (!output.querySelector("script[type='application/vnd.voila.cell-output+json']") &&
+          output.querySelector(".jupyter-widgets")) {
+        output.removeChild(pending[i]);
+      }
     }
   }
   // A table wider than the screen scrolls sideways in its own box (course.css): let keyboard users reach
