@@ -10,7 +10,8 @@
 #
 # Environment (besides the course's, see deploy/tljh/stalking_course.py):
 #   COURSE_HUB_URL          the public address, default http://127.0.0.1:8000 (put TLS in front for a real hub)
-#   COURSE_HUB_STATE        folder for the hub's database, cookie secret and the trainees' homes (default ./hub-state)
+#   COURSE_HUB_STATE        folder for the hub's database, cookie secret, progress and the trainees' homes
+#                           (default ~/.local/share/stalking-course-hub)
 #   COURSE_HUB_API_PORT     port of the hub's own API (loopback), default 8081
 #   COURSE_PROXY_API_PORT   port of configurable-http-proxy's API (loopback), default 8001
 #   COURSE_SPAWNER          "local" (default: one Unix account per trainee, the hub runs as root) or "simple"
@@ -28,7 +29,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 
 load_subconfig(os.path.join(here, "tljh", "stalking_course.py"))  # noqa: F821
 
-state = os.path.abspath(os.environ.get("COURSE_HUB_STATE", "hub-state"))
+state = os.path.abspath(os.environ.get("COURSE_HUB_STATE") or os.path.expanduser("~/.local/share/stalking-course-hub"))
 os.makedirs(state, mode=0o700, exist_ok=True)
 
 c.JupyterHub.bind_url = os.environ.get("COURSE_HUB_URL", "http://127.0.0.1:8000")

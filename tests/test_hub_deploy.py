@@ -399,8 +399,10 @@ def test_the_trainers_view_is_for_the_trainers_group_only(hub):
             record(name, f"GET {path.split('?')[0]}{'?token=...' if '?' in path else ''}", r.status_code, 403)
             assert r.status_code == 403 and "Hub test" not in r.text
     r = requests.get(f"{hub.url}/user/{TRAINER}/trainer", timeout=30, allow_redirects=False)
-    record("nobody", "GET /user/tess/trainer", r.status_code, 403)
-    assert r.status_code == 403
+    record("nobody", "GET /user/tess/trainer", r.status_code, "302 to the hub's log-in")
+    assert r.status_code == 302 and "/hub/api/oauth2/authorize" in r.headers["Location"]
+    r = requests.get(f"{hub.url}/user/{TRAINER}/trainer", timeout=30)
+    assert r.url.startswith(f"{hub.url}/hub/login") and "Trainersoverzicht" not in r.text
     r = hub.sessions[TRAINEES[0]].get(f"{hub.url}/user/{TRAINER}/trainer", timeout=30)
     record(TRAINEES[0], f"GET /user/{TRAINER}/trainer", r.status_code, 403)
     assert r.status_code == 403 and "Hub test" not in r.text
@@ -428,6 +430,18 @@ def test_each_trainees_answers_are_stored_under_a_keyed_hash_of_their_hub_name(h
         record(name, "answers stored under the keyed hash of the hub name", len(answers[name]), ">= 1")
         assert True in answers[name], f"{name}'s right answer was not recorded: {answers}"
     assert answers[TRAINER] == []
+    # Each trainee sees (and can download) their own data on their own server, nobody else's.
+    a, b = TRAINEES
+    mine = hub.sessions[a].get(f"{hub.url}/user/{a}/course/me/export", timeout=60)
+    record(a, "GET /course/me/export (own data)", mine.status_code, 200)
+    assert mine.status_code == 200 and mine.json()["answers"] and mine.json()["learner_id"].startswith("h")
+    assert a not in mine.text
+    r = hub.sessions[b].get(f"{hub.url}/user/{a}/course/me/export", timeout=60)
+    record(b, f"GET /user/{a}/course/me/export", r.status_code, 403)
+    assert r.status_code == 403 and "answers" not in r.text
+    r = requests.get(f"{hub.url}/user/{a}/course/me/export", timeout=30, allow_redirects=False)
+    record("nobody", f"GET /user/{a}/course/me/export", r.status_code, "302 to the hub's log-in")
+    assert r.status_code == 302 and "/hub/api/oauth2/authorize" in r.headers["Location"]
     database = (hub.state / "course-data" / "progress.sqlite3").read_bytes()
     for name in (*TRAINEES, TRAINER):
         assert name.encode() not in database, f"the hub name {name!r} is stored in the database"
@@ -532,3 +546,18 @@ def test_the_single_user_command_does_not_start_on_broken_content(data_copy):
                          timeout=120, env={**os.environ, "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:9/"})
     assert out.returncode == 2, out.stderr[-2000:]
     assert "what-is-stalking.yaml" in out.stderr and "did not start" in out.stderr
+
+
+def test_the_image_holds_what_a_trainees_server_reads_and_starts_the_course():
+    """deploy/Dockerfile (not built here: no container runtime) copies the course's folders, puts the lockdown
+    where the values mount it, and starts the same command as the values."""
+    dockerfile = (REPO / "deploy" / "Dockerfile").read_text()
+    copied = {line.split()[1] for line in dockerfile.splitlines() if line.startswith("COPY ")}
+    for needed in ("src", "data", "notebooks", "exercises", "voila.json", "pyproject.toml"):
+        assert needed in copied and (REPO / needed).exists(), needed
+    values = z2jh_values()["singleuser"]
+    lockdown = values["extraFiles"]["course-lockdown"]["mountPath"]
+    assert f"COPY deploy/singleuser/jupyter_server_config.py {lockdown}" in dockerfile
+    assert f'CMD {json.dumps(values["cmd"])}' in dockerfile
+    ignore = (REPO / "deploy" / "Dockerfile.dockerignore").read_text().split()
+    assert all(f"!{name}" in ignore or f"!{name}/" in ignore for name in copied if name != "deploy/singleuser/jupyter_server_config.py")

@@ -244,27 +244,57 @@ def _load_jupyter_server_extension(server_app):
     server_app.log.info("The course is served at %s (locked down: %s)", _start_url(base_url), sorted(ALLOWED))
 
 
-def hub_trainer(handler_class):
-    """A trainer page of stalking_course.progress, for the hub: the trainer is whoever the hub says holds
-    TRAINER_SCOPE (and may use this server); the standalone app's trainer token is not accepted here."""
+def hub_user_page(handler_class):
+    """A page of stalking_course.progress, for the hub: the user is whoever JupyterHub says is logged in and
+    allowed on this server (its own check); the trainee is the keyed hash of their hub name, the id their
+    page kernels record under (no cookie of the standalone app's counts here)."""
 
-    class HubTrainerHandler(handler_class):
+    class HubUserPage(handler_class):
         _hub_user = None
 
         async def prepare(self):
             provider = self.settings.get("identity_provider")
-            hub_auth = getattr(provider, "hub_auth", None)
-            if hub_auth is not None:
-                user = await hub_auth.get_user(self, sync=False)
-                if user and hub_auth.check_scopes(hub_auth.access_scopes, user):
-                    self._hub_user = user
+            if getattr(provider, "hub_auth", None) is None:
+                raise tornado.web.HTTPError(403)
+            user = await provider.get_user(self)
+            if user is None:
+                if self.request.method in ("GET", "HEAD"):
+                    # not logged in: the hub's log-in (for a user of another server: 403, JupyterHub's rule)
+                    self.redirect(self.get_login_url())
+                    return
+                raise tornado.web.HTTPError(403)
+            self._hub_user = user.hub_user
             result = super().prepare()
             if result is not None:
                 await result
 
-        def is_trainer(self) -> bool:
-            return bool(self._hub_user) and TRAINER_SCOPE in set(self._hub_user.get("scopes", []))
+        async def learner(self):
+            from .progress import identity, web
 
+            learner = identity.hub_learner_id(self._hub_user["name"])
+            try:
+                return learner if await web.db(web._store().learner_exists, learner) else None
+            except Exception:  # noqa: BLE001 - no database: nothing to show, as in the standalone app
+                return None
+
+        def remember(self, learner):  # the hub says who the trainee is; no cookie of ours
+            pass
+
+        def forget(self):
+            pass
+
+        def is_trainer(self) -> bool:
+            return TRAINER_SCOPE in set((self._hub_user or {}).get("scopes", []))
+
+    HubUserPage.__name__ = f"Hub{handler_class.__name__}"
+    return HubUserPage
+
+
+def hub_trainer(handler_class):
+    """A trainer page of stalking_course.progress, for the hub: the trainer is whoever the hub says holds
+    TRAINER_SCOPE (and may use this server); the standalone app's trainer token is not accepted here."""
+
+    class HubTrainerHandler(hub_user_page(handler_class)):
         def require_trainer(self) -> bool:
             if self.is_trainer():
                 return True
@@ -278,18 +308,24 @@ def hub_trainer(handler_class):
 
 
 def trainer_handlers(base_url: str) -> list:
-    """The trainer's view of stalking_course.progress (`/trainer`, its groups and reports) behind the trainer
-    scope; nothing if the progress package does not provide it."""
+    """The pages of stalking_course.progress that make sense on a hub, with the hub's identity: the trainer's
+    view (`/trainer`, its groups and reports) behind the trainer scope; a trainee's own data (see, export,
+    delete), the certificate and `/verify/<code>`. Joining with a group code and signing out are the
+    standalone app's (the hub knows who the trainee is). Nothing if the progress package is not there."""
     try:
         from .progress import web
     except ImportError:
         return []
     code = r"([A-Za-z0-9-]{1,40})"
-    routes = [("/trainer", "TrainerHandler"), ("/trainer/groups", "TrainerGroupsHandler"),
-              (rf"/trainer/group/{code}(\.csv)?", "TrainerGroupHandler"),
-              (rf"/trainer/group/{code}/delete", "TrainerDeleteGroupHandler")]
-    return [(url_path_join(base_url, path), hub_trainer(getattr(web, name)))
-            for path, name in routes if hasattr(web, name)]
+    routes = [("/trainer", "TrainerHandler", hub_trainer), ("/trainer/groups", "TrainerGroupsHandler", hub_trainer),
+              (rf"/trainer/group/{code}(\.csv)?", "TrainerGroupHandler", hub_trainer),
+              (rf"/trainer/group/{code}/delete", "TrainerDeleteGroupHandler", hub_trainer),
+              ("/course/me", "MeHandler", hub_user_page), ("/course/me/export", "ExportHandler", hub_user_page),
+              ("/course/me/delete", "DeleteMeHandler", hub_user_page),
+              ("/course/certificate", "CertificateHandler", hub_user_page),
+              (rf"/verify/{code}", "VerifyHandler", hub_user_page)]
+    return [(url_path_join(base_url, path), wrap(getattr(web, name)))
+            for path, name, wrap in routes if hasattr(web, name)]
 
 
 def _jupyter_server_extension_points():

@@ -5,7 +5,9 @@
 For each number N: a fresh hub (deploy/jupyterhub_config.py, simple local spawner) with N trainees; N
 Chromium contexts log in at the same moment; for each, the time from pressing "Sign in" to the first widget
 of the Dutch start page (the server is started by that login), and to lesson 1's first quiz after clicking
-it; then the memory (PSS) of each trainee's server with its kernels, with lesson 1 open. Prints JSON.
+it; then the memory (PSS) of each trainee's server with its kernels, with lesson 1 open, and the CPU time they
+used (server, content check and kernels: the part of the times that does not depend on what else runs).
+Prints JSON.
 Not a test: timings depend on the machine and what else runs on it.
 """
 from __future__ import annotations
@@ -35,8 +37,11 @@ def server_memory(hub: Hub) -> dict:
             user = proc.environ().get("JUPYTERHUB_USER")
             procs = [proc, *proc.children(recursive=True)]
             pss = sum(p.memory_full_info().pss for p in procs) / 2**20
+            own = proc.cpu_times()  # with its waited-for children: the content check
+            cpu = own.user + own.system + own.children_user + own.children_system
+            cpu += sum(p.cpu_times().user + p.cpu_times().system for p in procs[1:])
             kernels = sum(1 for p in procs if "ipykernel" in " ".join(p.cmdline()))
-            result[user] = {"pss_mb": round(pss, 1), "kernels": kernels,
+            result[user] = {"pss_mb": round(pss, 1), "kernels": kernels, "cpu_s": round(cpu, 1),
                             "server_mb": round(proc.memory_full_info().pss / 2**20, 1)}
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
@@ -89,6 +94,8 @@ def run(n: int) -> dict:
                                    "max": round(max(lesson.values()), 1)},
         "pss_per_trainee_mb": {"median": round(statistics.median(pss), 1), "max": round(max(pss), 1)},
         "server_only_mb": round(statistics.median(m["server_mb"] for m in memory.values()), 1),
+        # CPU time of a trainee's server and kernels from the start to lesson 1's quiz (independent of load)
+        "cpu_s_per_trainee": round(statistics.median(m["cpu_s"] for m in memory.values()), 1),
         "kernels_per_trainee": sorted({m["kernels"] for m in memory.values()}),
         "load_average_1min": round(psutil.getloadavg()[0], 1),
     }
