@@ -311,7 +311,8 @@ def add_group_results() -> None:
         return
     for view in todo:
         t = ui(getattr(view, "lang", "nl"))
-        button = W.Button(description=t["progress_group_button"], tooltip=t["progress_group_button"])
+        button = W.Button(description=t["progress_group_button"], tooltip=t["progress_group_button"],
+                          layout=W.Layout(width="max-content"))
         button.add_class("course-group-results-button")
         output = W.HTML("")
         output.add_class("course-feedback")
@@ -356,7 +357,7 @@ def group_results_html(view, group: str) -> str:
         share = round(100 * per_option[i] / answered)
         mark = "✔ " if option.correct else ""
         rows.append(f'<tr><th scope="row">{mark}{escape(option.text[lang])}</th><td>{per_option[i]}</td>'
-                    f'<td><span class="course-bar" style="display:inline-block;height:0.9em;background:#1d4f91;'
+                    f'<td style="white-space:nowrap"><span class="course-bar" style="display:inline-block;height:0.9em;background:#1d4f91;'
                     f'width:{share * 2}px"></span> {share}%</td></tr>')
     caption = t["progress_group_caption"].format(group=group, n=answered)
     return (f'<table class="course-table"><caption>{escape(caption)}</caption><tbody>{"".join(rows)}</tbody></table>')
