@@ -206,3 +206,17 @@ def test_the_live_deck_shows_the_groups_answers_to_a_question(store, monkeypatch
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM course_answer").scalar() == 9  # the deck records nothing
     hook._reset_for_tests()
+
+
+def test_the_final_assessment_lists_the_lessons_not_finished_yet(store, kernel):
+    from stalking_course.assessment import FinalAssessment
+
+    learner, new_kernel = kernel
+    store.record_completion(learner, "what-is-stalking")
+    new_kernel("/voila/render/notebooks/nl/10_eindtoets.ipynb")
+    test = FinalAssessment("nl")
+    hook.after_cell()
+    warning = test.views[0].widget.children[0].value
+    assert "nog niet afgerond" in warning and "Het patroon herkennen" in warning
+    assert "Wat is stalking?" not in warning
+    assert sum("course-final-todo" in str(getattr(w, "value", "")) for v in test.views for w in v.widget.children) == 1

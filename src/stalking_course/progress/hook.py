@@ -30,6 +30,7 @@ _replaying = False
 _assessment_recorded = False
 _completed = False
 _hooked = False
+_warned = False
 _present = []  # quiz questions of a live deck still without their group-results button
 PRESENT_ENV = "COURSE_PRESENT_GROUP"  # `COURSE_PRESENT_GROUP=<group code> make present ...`
 
@@ -125,8 +126,40 @@ def checked(element, right: bool) -> None:
 
 
 def after_cell() -> None:
+    warn_before_final = page_id() == FINAL and bool(_pending)
     resume()
     add_group_results()
+    if warn_before_final:
+        warn_unfinished_lessons()
+
+
+def warn_unfinished_lessons() -> None:
+    """On the final assessment: which lessons and exercises this trainee has not finished yet (a warning
+    above the first question; COURSE_FINAL_WARNING=off leaves it out)."""
+    global _warned
+    if _warned or learner() is None or not _elements or os.environ.get("COURSE_FINAL_WARNING", "") == "off":
+        return
+    _warned = True
+    try:
+        import ipywidgets as W
+
+        from ..content import ui
+        from ..course import course, relative_link
+
+        c, first = course(), _elements[0]
+        lang = getattr(first, "lang", "nl")
+        done = _store().progress(learner())
+        todo = [p for p in c.pages if p.kind in ("lesson", "exercise") and done.get(p.id) != "done"]
+        if not todo:
+            return
+        here = c.page(FINAL).path(lang)
+        items = "".join(f'<li><a href="{escape(relative_link(here, p.path(lang)))}">{escape(p.title[lang])}</a></li>'
+                        for p in todo)
+        warning = W.HTML(f'<div class="course-msg course-msg-info course-final-todo" role="note"><p>ℹ '
+                         f'{escape(ui(lang)["progress_final_todo"])}</p><ul>{items}</ul></div>')
+        first.widget.children = (warning, *first.widget.children)
+    except Exception:  # noqa: BLE001 - no warning is better than a broken test page
+        log.exception("could not list the unfinished lessons")
 
 
 def _check_page_done() -> None:
@@ -241,8 +274,9 @@ def certificate_link_html(lang: str) -> str:
 
 
 def _reset_for_tests() -> None:
-    global _learner, _page, _replaying, _assessment_recorded, _completed
+    global _learner, _page, _replaying, _assessment_recorded, _completed, _warned
     _learner = _page = ...
+    _warned = False
     _elements.clear()
     _present.clear()
     _pending.clear()

@@ -25,7 +25,11 @@ def data_dir() -> Path:
 
 
 def secret_key() -> bytes:
-    """The key for keyed hashes and signed codes: data folder/secret.key, created on first use (mode 600)."""
+    """The key for keyed hashes and signed codes: data folder/secret.key, created on first use (mode 600).
+    COURSE_SECRET_KEY (64 hex digits) sets it instead, for a hub where every user's server must hash alike."""
+    given = os.environ.get("COURSE_SECRET_KEY", "").strip()
+    if given:
+        return bytes.fromhex(given)
     path = data_dir() / "secret.key"
     try:
         text = path.read_text().strip()

@@ -185,9 +185,13 @@ class ProgressPage(tornado.web.RequestHandler):
 
     def write_error(self, status_code: int, **kwargs) -> None:
         t = ui(self.lang)
-        key = "progress_err_form" if status_code == 403 else "not_found_text"
-        self.page("base.html", "not_found_title" if status_code == 404 else "progress_me_title",
-                  status=status_code, messages=[("wrong", t[key])])
+        if status_code >= 500:  # e.g. the database is down: the course itself still works
+            title, key = "busy_title", "busy_text"
+        elif status_code == 403:
+            title, key = "progress_me_title", "progress_err_form"
+        else:
+            title, key = "not_found_title", "not_found_text"
+        self.page("base.html", title, status=status_code, messages=[("wrong", t[key])])
 
     def checked_form(self) -> bool:
         """The form came from our own page (the _xsrf field matches its cookie)."""
