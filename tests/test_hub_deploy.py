@@ -561,3 +561,21 @@ def test_the_image_holds_what_a_trainees_server_reads_and_starts_the_course():
     assert f'CMD {json.dumps(values["cmd"])}' in dockerfile
     ignore = (REPO / "deploy" / "Dockerfile.dockerignore").read_text().split()
     assert all(f"!{name}" in ignore or f"!{name}/" in ignore for name in copied if name != "deploy/singleuser/jupyter_server_config.py")
+
+
+def test_a_server_without_the_lockdown_refuses_to_start(tmp_path):
+    """The course's extension checks the lockdown before it serves anything: started by a plain Jupyter Server
+    (not the hub's), with terminals and JupyterLab turned back on, the server exits and says why."""
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(REPO / "deploy" / "singleuser"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    out = subprocess.run([sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser", f"--port={free_port()}",
+                          "--ServerApp.ip=127.0.0.1", "--ServerApp.terminals_enabled=True",
+                          "--ServerApp.jpserver_extensions", "stalking_course.hub_server=True",
+                          "--ServerApp.jpserver_extensions", "jupyterlab=True"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    log = out.stdout + out.stderr
+    assert out.returncode != 0, log[-3000:]
+    assert "lockdown is not in effect" in log
+    assert "terminals_enabled must be False" in log and "'jupyterlab'" in log
+    assert "does not log in through JupyterHub" in log
+    assert "is running at" not in log, "the server must not have served anything"
