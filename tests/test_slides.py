@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/ (slides-*.png, present-*.png): look at them.
 from __future__ import annotations
 
 import functools
+from html import escape
 import http.server
 import json
 import re
@@ -28,6 +29,10 @@ from stalking_course.questions import bank, bank_ids
 
 LESSONS = [(p, lang) for p in course().lessons for lang in LANGS]
 LESSON_IDS = [f"{p.id}-{lang}" for p, lang in LESSONS]
+# every lesson and every case exercise has a deck
+DECKS = [(p, lang) for p in list(course().lessons) + list(course().exercises) for lang in LANGS]
+DECK_IDS = [f"{p.id}-{lang}" for p, lang in DECKS]
+CONTINUED = 'class="deck-continued"'  # a slide that carries on a long table or the text after a chart
 EXTERNAL_ATTR = re.compile(r"""\b(?:src|href|data|poster|action|srcset)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 EXTERNAL_CSS = re.compile(r"""@import\s+(?:url\()?\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I)
 EXTERNAL_JS = re.compile(r"""\bimport\s*(?:\(|[^;'"]*\bfrom)\s*["'](?:https?:)?//""", re.I)
@@ -56,8 +61,9 @@ def placeholder(page, lang: str) -> bool:
 
 def slides_of_notebook(page, lang: str) -> int:
     """The slide count, worked out here from the notebook and the banks (independently of slides.py): the
-    cells that start a slide, plus a question and an answer slide per quiz question and an answer slide
-    per signal exercise."""
+    cells that start a slide, plus a question and an answer slide per quiz question, an answer slide
+    per signal exercise, and a question and an answer slide for each of a case's three questions.
+    (Slides that carry on a long table are counted apart: CONTINUED.)"""
     nb = read_notebook(page.path(lang))
     kinds = [(c.get("metadata", {}).get("slideshow") or {}).get("slide_type", "-") for c in nb["cells"]]
     first = next(i for i, k in enumerate(kinds) if k not in ("notes", "skip"))
@@ -65,6 +71,7 @@ def slides_of_notebook(page, lang: str) -> int:
     for source in sources(nb, "code"):
         n += sum(2 * len(bank(b)) for b in re.findall(r"show_quiz\(\s*[\"']([\w-]+)[\"']", source))
         n += len(re.findall(r"show_signal_sorter\(", source))
+        n += 6 * len(re.findall(r"show_case\(", source))
     return n
 
 
@@ -94,23 +101,23 @@ def test_every_lesson_has_a_title_slide_content_slides_and_notes(page, lang):
 
 # ---------------------------------------------------------------- the build
 
-def test_one_deck_per_lesson_and_language_and_an_index_per_language(built):
-    decks = sorted(p for p in built.glob("*/*.html") if p.name not in ("index.html", "answer-keys.html"))
-    assert len(decks) == len(course().lessons) * len(LANGS)
-    assert {p.relative_to(built) for p in decks} == {deck(built, p, lang).relative_to(built) for p, lang in LESSONS}
+def test_one_deck_per_lesson_and_case_exercise_and_language_and_an_index_per_language(built):
+    decks = sorted(p for p in built.glob("*/*.html") if p.name not in slides.PAGES)
+    assert len(decks) == len(DECKS)
+    assert {p.relative_to(built) for p in decks} == {deck(built, p, lang).relative_to(built) for p, lang in DECKS}
     for lang in LANGS:
         index = (built / lang / "index.html").read_text(encoding="utf-8")
-        for page in course().lessons:
+        for page, _lang in DECKS[::2]:
             assert f'href="{deck(built, page, lang).name}"' in index, f"{lang}/index.html links {page.id}"
-        assert 'href="answer-keys.html"' in index
+        assert 'href="answer-keys.html"' in index and 'href="case-cards.html"' in index
     assert (built / "index.html").is_file() and (built / "reveal.js" / "plugin" / "notes" / "notes.js").is_file()
 
 
-@pytest.mark.parametrize("page,lang", LESSONS, ids=LESSON_IDS)
+@pytest.mark.parametrize("page,lang", DECKS, ids=DECK_IDS)
 def test_every_slide_of_every_deck_has_speaker_notes_and_no_code(built, page, lang):
     html = deck(built, page, lang).read_text(encoding="utf-8")
     found = SLIDE.findall(html)
-    assert len(found) == slides_of_notebook(page, lang)
+    assert len([body for body in found if CONTINUED not in body]) == slides_of_notebook(page, lang)
     assert '<aside class="notes">' in html
     if not placeholder(page, lang):
         missing = [i + 1 for i, body in enumerate(found) if '<aside class="notes">' not in body]
@@ -160,11 +167,12 @@ def test_decks_open_from_file_with_reveal_and_the_notes_plugin(built, browser):
     pg = context.new_page()
     chart_shot = None
     try:
-        for page, lang in LESSONS:
+        for page, lang in DECKS:
             path = deck(built, page, lang)
             outside = _open(pg, path.as_uri())
             info = pg.evaluate("""() => ({
-                total: Reveal.getTotalSlides(), notes: Reveal.hasPlugin('notes'), plugin: typeof RevealNotes,
+                total: Reveal.getSlides().filter(s => !s.querySelector('.deck-continued')).length,
+                notes: Reveal.hasPlugin('notes'), plugin: typeof RevealNotes,
                 withoutNotes: Reveal.getSlides().map((s, i) => s.querySelector('aside.notes') ? -1 : i + 1).filter(i => i > 0),
                 chart: Reveal.getSlides().findIndex(s => s.querySelector('figure.course-chart svg, svg[role=img], img, canvas'))})""")
             where = f"{lang}/{path.name}"
@@ -235,6 +243,29 @@ def test_the_speaker_view_opens_offline_with_the_notes(built, browser):
         speaker.wait_for_timeout(1500)
         assert len(speaker.frames) == 3, "current and upcoming slide previews"
         speaker.screenshot(path=str(ARTIFACTS / "slides-speaker-view.png"))
+        # a Dutch deck has a Dutch speaker view (reveal.js writes it in English)
+        labels = yaml.safe_load((REPO / "data" / "slides.yaml").read_text(encoding="utf-8"))["speaker_view"]["nl"]
+        text = speaker.evaluate("document.body.innerText")
+        assert speaker.title() == labels["title"]
+        for key in ("upcoming", "time", "notes"):
+            assert labels[key].lower() in text.lower(), key
+        for english in ("Upcoming", "Click to Reset", "Notes", "Layout", " AM", " PM"):
+            assert english.lower() not in text.lower(), f"English in the Dutch speaker view: {english}"
+    finally:
+        context.close()
+
+
+def test_the_english_speaker_view_stays_english(built, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    try:
+        _open(pg, deck(built, course().lessons[0], "en").as_uri())
+        with pg.expect_popup() as popup:
+            pg.keyboard.press("s")
+        speaker = popup.value
+        speaker.wait_for_selector(".speaker-controls-notes", state="attached", timeout=20000)
+        text = speaker.evaluate("document.body.innerText")
+        assert "Upcoming" in text and "Aantekeningen" not in text
     finally:
         context.close()
 
@@ -286,7 +317,7 @@ def test_the_answer_keys_agree_with_the_question_banks(built):
 
 def test_the_answer_slides_agree_with_the_question_banks(built):
     expected = expected_keys()
-    for page, lang in LESSONS:
+    for page, lang in DECKS:
         html = deck(built, page, lang).read_text(encoding="utf-8")
         for b, q, key in re.findall(r'data-answer="([\w-]+)/([\w-]+)" data-key="([A-Z]+)"', html):
             assert expected[(b, q)] == key, (page.id, lang, q)
@@ -344,6 +375,38 @@ def test_the_guide_is_current_and_names_where_to_get_help():
         assert heading in guide
 
 
+def test_there_is_a_two_hour_plan_and_every_lesson_is_in_every_plan():
+    """A trainer expects every lesson in a plan: in the session, or named as self-study before or after."""
+    everything = {p.id for p in course().lessons} | {p.id for p in course().exercises}
+    assert {p.id for p in slides.plannable()} >= everything
+    for lang in LANGS:
+        plans = slides.session_plans(lang)
+        assert sorted(p.minutes for p in plans)[:1] == [120], "a two-hour plan"
+        for plan in plans:
+            named = [p.id for p in plan.pages]
+            assert sorted(named) == sorted(p.id for p in slides.plannable()), plan.id
+            assert len(named) == len(set(named)), f"{plan.id} names a page twice"
+        html = slides.plans_html(lang)
+        for plan in plans:
+            block = html.split(f'id="plan-{plan.id}"', 1)[1].split("</section>", 1)[0]
+            for page in slides.plannable():
+                assert f'data-page="{page.id}"' in block, (lang, plan.id, page.id)
+            if plan.before:
+                assert slides.texts(lang)["self_study_before"] in block
+
+
+def test_a_plan_that_leaves_out_a_lesson_is_refused(data_copy):
+    from stalking_course.content import ContentError
+
+    path = data_copy / "slides.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    plan = data["session_plans"][0]
+    dropped = plan["self_study"]["before"].pop(0)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=f"leaves out {dropped}"):
+        slides.session_plans("nl")
+
+
 def test_a_session_plan_that_is_too_long_says_so(data_copy):
     path = data_copy / "slides.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -387,7 +450,13 @@ def test_the_live_presentation_runs_the_quiz_with_one_kernel_also_with_the_speak
         pg.wait_for_function("window.Reveal && Reveal.isReady()", timeout=60000)
         pg.wait_for_selector(".course-question-box", state="attached", timeout=60000)
         assert pg.evaluate("Reveal.hasPlugin('notes')")
-        assert pg.evaluate("Reveal.getTotalSlides()") == slides_of_notebook(course().page("what-is-stalking"), "nl") - 2 * len(bank("what-is-stalking"))
+        questions = len(bank("what-is-stalking"))
+        pg.wait_for_function(f"Reveal.getSlides().filter(s => s.querySelector('.course-question-box')).length === {questions}",
+                             timeout=30000)
+        # one question per slide after the quiz's slide, as in the offline deck (there with an answer slide each)
+        assert pg.evaluate("Reveal.getTotalSlides()") == slides_of_notebook(course().page("what-is-stalking"), "nl") - questions
+        per_slide = pg.evaluate("Reveal.getSlides().map(s => s.querySelectorAll('.course-question-box').length).filter(n => n)")
+        assert per_slide == [1] * questions
         pg.screenshot(path=str(ARTIFACTS / "present-title.png"))
         quiz = pg.evaluate("Reveal.getSlides().findIndex(s => s.querySelector('.course-question-box'))")
         pg.evaluate(f"Reveal.slide({quiz})")
@@ -399,6 +468,25 @@ def test_the_live_presentation_runs_the_quiz_with_one_kernel_also_with_the_speak
         box.locator("button").click()
         pg.wait_for_selector("section.present .course-msg-wrong", timeout=20000)
         pg.screenshot(path=str(ARTIFACTS / "present-quiz.png"))
+        slide_height = pg.evaluate("Reveal.getCurrentSlide().scrollHeight")
+        assert slide_height <= 720 + 2, f"a question with its feedback fits on its slide ({slide_height} px)"
+        # the arrow keys leave a focused button or option alone; from the slide itself they move on
+        box.locator("button").focus()
+        for key in ("ArrowRight", "ArrowLeft", "ArrowDown", "PageDown"):
+            pg.keyboard.press(key)
+            pg.wait_for_timeout(150)
+            assert pg.evaluate("Reveal.getIndices().h") == quiz, f"{key} with the focus on the button changed the slide"
+        box.locator("input").first.focus()
+        pg.keyboard.press("ArrowLeft")
+        assert pg.evaluate("Reveal.getIndices().h") == quiz
+        pg.evaluate("document.activeElement.blur()")
+        pg.keyboard.press("ArrowRight")
+        pg.wait_for_function(f"Reveal.getIndices().h === {quiz + 1}", timeout=5000)
+        pg.wait_for_timeout(600)
+        assert pg.locator("section.present .course-question-box").count() == 1
+        assert bank("what-is-stalking")[1].text["nl"] in pg.locator("section.present:not(.stack)").inner_text()
+        pg.screenshot(path=str(ARTIFACTS / "present-quiz-question-2.png"))
+        pg.evaluate(f"Reveal.slide({quiz})")
         assert kernels(base) == 1
         with pg.expect_popup() as popup:
             pg.keyboard.press("s")
@@ -410,6 +498,9 @@ def test_the_live_presentation_runs_the_quiz_with_one_kernel_also_with_the_speak
         for frame in speaker.frames[1:]:
             frame.wait_for_function("window.Reveal && Reveal.isReady()", timeout=60000)
         assert sum("receiver" in f.url for f in speaker.frames) == 2
+        live_total = pg.evaluate("Reveal.getTotalSlides()")
+        assert all(f.evaluate("Reveal.getTotalSlides()") == live_total for f in speaker.frames[1:]), "previews = live slides"
+        assert "Aantekeningen".lower() in speaker.evaluate("document.body.innerText").lower()
         speaker.screenshot(path=str(ARTIFACTS / "present-speaker-view.png"))
         assert kernels(base) == 1, "the speaker view's previews must not start kernels"
         assert not outside, f"loaded from elsewhere: {outside}"
@@ -444,3 +535,165 @@ def test_a_content_error_on_a_page_stops_the_build_instead_of_reaching_a_slide()
     nb.cells = [cell]
     with pytest.raises(slides.SlidesError, match="no_such_fact"):
         slides.transform(nb, "en", "notebooks/en/x.ipynb")
+
+
+def has(text: str, html: str) -> bool:
+    """text is in the HTML, escaped as html.escape does it (with or without quotes)."""
+    return escape(text) in html or escape(text, quote=False) in html
+
+
+# ---------------------------------------------------------------- nothing is cut off, nothing is noisy
+
+# Per slide of the deck: what sticks out of the slide (below or to the right), after reveal.js and the
+# deck's own fitting have laid it out, as a projector at 1280x720 shows it.
+OVERFLOW_JS = """(only) => {
+  const found = [];
+  const slides = Reveal.getSlides();
+  for (let i = 0; i < slides.length; i++) {
+    if (only !== null && i !== only) continue;
+    Reveal.slide(...Object.values(Reveal.getIndices(slides[i])).slice(0, 2));
+    const slide = Reveal.getCurrentSlide();
+    const box = slide.getBoundingClientRect();
+    let worst = null;
+    slide.querySelectorAll('*').forEach(el => {
+      if (el.closest('aside.notes')) return;
+      const r = el.getBoundingClientRect();
+      if (r.width <= 1 || r.height <= 1) return;
+      const over = Math.max(r.bottom - box.bottom, r.right - box.right, box.left - r.left);
+      if (over > 2 && (!worst || over > worst.px)) {
+        worst = {px: Math.round(over), text: (el.innerText || el.textContent || '').trim().slice(0, 70)};
+      }
+    });
+    if (worst) found.push({slide: i + 1, ...worst});
+  }
+  return found;
+}"""
+
+
+def test_no_slide_of_any_deck_overflows(built, browser):
+    """Every slide of every deck, nl and en, fits on the slide at 1280x720: nothing below or beside it, no
+    scrolling inside a slide (the last rows of a long table would be hidden from the room and from print)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    problems = {}
+    try:
+        for page, lang in DECKS:
+            path = deck(built, page, lang)
+            _open(pg, path.as_uri())
+            found = pg.evaluate(OVERFLOW_JS, None)
+            if found:
+                problems[f"{lang}/{path.name}"] = found
+        # the check itself sees an overflowing slide
+        pg.evaluate("Reveal.slide(0); Reveal.getCurrentSlide().insertAdjacentHTML('beforeend', "
+                    "'<div style=\"height: 900px\">too long</div>')")
+        assert pg.evaluate(OVERFLOW_JS, 0), "the overflow check must see a slide that is too long"
+    finally:
+        context.close()
+    assert not problems, f"slides that do not fit at 1280x720: {problems}"
+
+
+def test_a_long_table_goes_on_over_several_slides_with_every_row(built):
+    """Lesson 8's referral table: every relation is on a slide (the last rows used to be cut off)."""
+    from stalking_course.referral import relation_label, relations
+
+    page = course().page("referral")
+    for lang in LANGS:
+        html = deck(built, page, lang).read_text(encoding="utf-8")
+        bodies = SLIDE.findall(html)
+        continued = [b for b in bodies if CONTINUED in b]
+        assert continued, f"{lang}: the referral table is spread over more than one slide"
+        assert slides.texts(lang)["continued"].format(title="").strip() in continued[0]
+        tables = "".join(b for b in bodies if "course-referral-table" in b)
+        for relation in relations():
+            assert has(relation_label(relation, lang), tables), f"{lang}: {relation} is missing from the referral table"
+
+
+def test_the_build_prints_no_warnings(capfd):
+    """`make slides` was noisy: every kernel warned about TCP without encryption. The kernels now use
+    local sockets; a kernel's warnings would show here."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('ok')")]
+    slides.execute([("notebooks/nl/x.ipynb", nb)], 1)
+    assert nb.cells[0].outputs[0]["text"] == "ok\n"
+    err = capfd.readouterr().err
+    assert "WARNING" not in err and "Warning" not in err, err
+
+
+# ---------------------------------------------------------------- the case exercises: deck, cards
+
+def test_the_case_decks_ask_each_question_then_give_the_engines_answer(built):
+    cases = pytest.importorskip("stalking_course.cases")
+    for exercise in course().exercises:
+        for lang in LANGS:
+            html = deck(built, exercise, lang).read_text(encoding="utf-8")
+            for case in cases.group_cases(exercise.id):
+                assert has(case.story[lang], html) or case.story[lang][:40] in html
+                keys = {}
+                for tag in re.findall(r"<div[^>]*deck-case-answer[^>]*>", html):
+                    attrs = dict(re.findall(r'(data-[\w-]+)="([^"]*)"', tag))
+                    if attrs["data-case"] == case.id:
+                        keys[attrs["data-part"]] = attrs["data-key"]
+                assert keys["signals"] == "".join(chr(65 + i) for i, s in enumerate(case.signals) if s.correct)
+                assert keys["advice"] == "".join(chr(65 + i) for i, a in enumerate(case.advice) if a.correct)
+                right = case.referral()
+                options = cases.referral_options()
+                assert keys["referral"] == chr(65 + options.index((right.service, right.then))), (lang, case.id)
+
+
+def test_the_case_cards_have_every_case_and_no_answers(built):
+    cases = pytest.importorskip("stalking_course.cases")
+    for lang in LANGS:
+        html = (built / lang / "case-cards.html").read_text(encoding="utf-8")
+        cu, t = cases.ui(lang), slides.texts(lang)
+        cards = re.findall(r'<article class="case-card" data-case="([\w-]+)".*?</article>', html, re.S)
+        assert cards == [c.id for e in course().exercises for c in cases.group_cases(e.id)]
+        for card in re.findall(r'<article class="case-card".*?</article>', html, re.S):
+            assert has(cu["fictional"], card) and has(t["cards_fictional_note"], card)
+        for case in cases.cases():
+            assert has(case.story[lang], html)
+            for choice in case.signals + case.advice:
+                assert has(choice.text[lang], html)  # every option, right or wrong
+                assert not has(choice.feedback[lang], html), "no feedback on a card"
+            assert not has(case.referral().explanation[lang], html)
+        body = html.split("<body", 1)[1]
+        for answer in ("✔", "✘", "key-right", "deck-right", "key-feedback", "data-key", "data-referral"):
+            assert answer not in body, f"{lang}: the case cards give an answer away ({answer})"
+        assert not external_references(html)
+
+
+def test_the_answer_keys_open_with_text_for_trainers(built):
+    for lang in LANGS:
+        html = (built / lang / "answer-keys.html").read_text(encoding="utf-8")
+        t = slides.texts(lang)
+        first = re.search(r"</h1>\s*<p[^>]*>(.*?)</p>", html, re.S).group(1)
+        assert has(t["keys_intro"], first)
+        for developer in ("data/", "make ", "build", "yaml", "generated", "gemaakt uit"):
+            assert developer not in first, f"{lang}: the answer keys open with maintainers' text ({developer})"
+        assert 'href="case-cards.html"' in first
+
+
+def test_a_deck_prints_as_a_handout_with_one_page_per_slide(built, browser):
+    """?print-pdf with Chromium's PDF printer: one landscape page per slide, also the long table's."""
+    page = course().page("referral")
+    path = deck(built, page, "nl")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    try:
+        _open(pg, path.as_uri())
+        slides_n = pg.evaluate("Reveal.getTotalSlides()")  # with the slides that carry on a long one
+        pg.goto(path.as_uri() + "?print-pdf")
+        pg.wait_for_function("document.querySelectorAll('.pdf-page').length > 0", timeout=30000)
+        pg.wait_for_timeout(500)
+        heights = pg.evaluate("Array.from(document.querySelectorAll('.pdf-page')).map(p => p.offsetHeight)")
+        assert len(heights) == slides_n, "one printed page per slide"
+        assert len(set(heights)) == 1, f"a slide too long for its page runs onto a second page: {heights}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        pdf = ARTIFACTS / "handout-nl-08.pdf"
+        pg.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        assert pdf.stat().st_size > 10000
+        counts = [int(n) for n in re.findall(rb"/Count (\d+)", pdf.read_bytes())]
+        assert max(counts) == slides_n, f"the PDF has {counts} pages for {slides_n} slides"
+    finally:
+        context.close()

@@ -273,7 +273,7 @@ def quiz_static(bank_id: str, lang: str) -> Static:
 
 def quiz_preview(bank_id: str, lang: str) -> Static:
     """For the speaker view of the live presentation: the slides of the live quiz, which has each question
-    on a slide of its own (course-reveal.js): the first on the quiz's slide, the others after it. No answers."""
+    on a slide of its own after the quiz's slide (course-reveal.js). No answers."""
     from .questions import bank
 
     cu = course_ui(lang)
@@ -284,7 +284,7 @@ def quiz_preview(bank_id: str, lang: str) -> Static:
         return (f'<div class="deck-question">{_kicker(cu["question_of"].format(n=n, total=len(questions)))}'
                 f'<h2>{escape(q.text[lang])}</h2><ol class="deck-options">{options}</ol></div>')
 
-    return Static(one(1, questions[0]), [(one(n, q), "") for n, q in enumerate(questions[1:], 2)])
+    return Static("", [(one(n, q), "") for n, q in enumerate(questions, 1)])
 
 
 def signals_static(exercise_id: str, lang: str) -> Static:
@@ -638,7 +638,9 @@ def export_deck(nb, path: str, page, lang: str, reveal_prefix: str = "../reveal.
     resources = {
         "course_css": _asset(COURSE_STATIC / "course.css"),
         "deck_css": _asset(LIVE_STATIC / "course-reveal.css") + _asset(DECK_TEMPLATES / "course-deck" / "deck.css"),
-        "deck_js": speaker_labels_js() + _asset(LIVE_STATIC / "course-reveal.js"),
+        "deck_js": (speaker_labels_js() + "window.courseDeck = true;\n"
+                    + f"window.courseDeckText = {json.dumps({'continued': t['continued']}, ensure_ascii=False)};\n"
+                    + _asset(LIVE_STATIC / "course-reveal.js")),
     }
     body, _ = _exporter(lang, reveal_prefix).from_notebook_node(nb, resources=resources)
     title = f"{page.title[lang]} – {t['deck_suffix']}"

@@ -79,9 +79,9 @@
   }
   localiseSpeakerView();
 
-  // Live: the quiz widget (stalking_course.quiz) shows all its questions in one box. Give every question
-  // after the first a slide of its own, right after the quiz's slide (the score goes with the last one),
-  // with the quiz slide's speaker notes. The speaker view's static previews have the same slides.
+  // Live: the quiz widget (stalking_course.quiz) shows all its questions in one box. Give every question a
+  // slide of its own, right after the quiz's slide (the score goes with the last one), with the quiz
+  // slide's speaker notes, as in the offline decks. The speaker view's static previews have the same slides.
   function slideOf(node) {
     var section = node.closest("section");
     while (section && !isSlide(section)) { section = section.parentElement.closest("section"); }
@@ -94,12 +94,12 @@
         return kid.classList.contains("course-question-box");
       });
       var slide = slideOf(quiz);
-      if (boxes.length < 2 || !slide) { return; }
+      if (!boxes.length || !slide || quiz.classList.contains("course-quiz-part")) { return; }
       var score = Array.prototype.find.call(quiz.children, function (kid) { return kid.classList.contains("course-score"); });
       var notes = slide.querySelector("aside.notes");
       var outer = slide.parentElement.classList.contains("slides") ? slide : slide.parentElement;
       var after = outer;
-      boxes.slice(1).forEach(function (box, k) {
+      boxes.forEach(function (box, k) {
         var stack = document.createElement("section");
         stack.className = "stack";
         var section = document.createElement("section");
@@ -107,7 +107,7 @@
         var holder = document.createElement("div");
         holder.className = quiz.className + " course-quiz-part";
         holder.appendChild(box);
-        if (k === boxes.length - 2 && score) { holder.appendChild(score); }
+        if (k === boxes.length - 1 && score) { holder.appendChild(score); }
         section.appendChild(holder);
         if (notes) { section.appendChild(notes.cloneNode(true)); }
         if (outer === slide) {
@@ -143,7 +143,7 @@
   var MIN_ZOOM = 0.7;
   function fit(slide) {
     if (!slide || !slide.isConnected) { return; }
-    var height = Reveal.getConfig().height;
+    var height = options.height;
     var kids = Array.prototype.filter.call(slide.children, function (kid) { return kid.tagName !== "ASIDE"; });
     kids.forEach(function (kid) { kid.style.zoom = ""; });
     var natural = slide.scrollHeight;
@@ -173,12 +173,102 @@
     }
   }
 
-  uncountContentSections();
-  Reveal.initialize(options).then(function () {
-    document.documentElement.classList.add("course-reveal-ready");
-    refresh();
-  });
+  // Offline decks (window.courseDeck, set by stalking_course.slides): before reveal.js starts, every slide
+  // is measured at the deck's size. A slide that does not fit even shrunk to MIN_ZOOM gives its last
+  // blocks (cells, or the outputs of its one cell) to a new slide right after it, "(continued)", with the
+  // same speaker notes; every slide keeps its zoom, so the screen and a printed handout (?print-pdf,
+  // one page per slide) show the same slides, none of them cut off.
+  function slideSections() {
+    return Array.prototype.filter.call(document.querySelectorAll(".reveal .slides section"), function (s) {
+      return isSlide(s) && !s.querySelector("section");
+    });
+  }
+  function measure(slide, work) {
+    // the slide (and its stack) shown for a moment, invisible, at the deck's width and its own height
+    var nodes = [slide];
+    if (slide.parentElement.tagName === "SECTION") { nodes.push(slide.parentElement); }
+    var saved = nodes.map(function (n) { return n.getAttribute("style"); });
+    nodes.forEach(function (n) { n.style.display = "block"; n.style.visibility = "hidden"; });
+    slide.style.height = "auto";
+    slide.style.minHeight = "0";
+    try { return work(); } finally {
+      nodes.forEach(function (n, i) {
+        if (saved[i] === null) { n.removeAttribute("style"); } else { n.setAttribute("style", saved[i]); }
+      });
+    }
+  }
+  function tooTall(slide) {
+    return measure(slide, function () { fit(slide); return slide.scrollHeight > options.height + 2; });
+  }
+  function movable(slide) {
+    // the last block that can go: a cell after the first, or else the last output of the slide's last cell
+    var cells = Array.prototype.filter.call(slide.children, function (k) { return k.classList.contains("jp-Cell"); });
+    if (cells.length > 1) { return cells[cells.length - 1]; }
+    var outputs = cells.length ? cells[0].querySelectorAll(".jp-OutputArea-child") : [];
+    return outputs.length > 1 ? outputs[outputs.length - 1] : null;
+  }
+  function continuedSlide(slide) {
+    var section = document.createElement("section");
+    var heading = slide.querySelector("h1, h2");
+    var text = (window.courseDeckText || {}).continued || "{title} (continued)";
+    var head = document.createElement("div");
+    head.className = "deck-continued";
+    var h2 = document.createElement(heading ? "h2" : "span");
+    if (heading) { h2.textContent = text.replace("{title}", heading.textContent.replace(/\s*¶\s*$/, "").trim()); }
+    head.appendChild(h2);
+    section.appendChild(head);
+    var notes = slide.querySelector("aside.notes");
+    if (notes) { section.appendChild(notes.cloneNode(true)); }
+    var outer = slide.parentElement.classList.contains("slides") ? slide : slide.parentElement;
+    if (outer === slide) {
+      slide.parentNode.insertBefore(section, slide.nextSibling);
+    } else {
+      var stack = document.createElement("section");
+      stack.appendChild(section);
+      outer.parentNode.insertBefore(stack, outer.nextSibling);
+    }
+    return section;
+  }
+  function splitTallSlides() {
+    var slides = document.querySelector(".reveal .slides");
+    if (!slides) { return; }
+    slides.style.width = options.width + "px";
+    slides.style.height = options.height + "px";
+    var queue = slideSections(), guard = 0;
+    while (queue.length && guard++ < 500) {
+      var slide = queue.shift();
+      if (!tooTall(slide)) { continue; }
+      var next = null, moved = 0;
+      while (tooTall(slide) && moved < 40) {
+        var block = movable(slide);
+        if (!block) { break; }
+        next = next || continuedSlide(slide);
+        var holder = next.querySelector(".deck-continued");
+        holder.insertBefore(block, holder.firstChild.nextSibling);
+        moved += 1;
+      }
+      if (next) { queue.unshift(next); }
+    }
+    slideSections().forEach(function (slide) { measure(slide, function () { fit(slide); }); });
+    slides.style.width = "";
+    slides.style.height = "";
+  }
+
+  function start() {
+    if (window.courseDeck) { splitTallSlides(); }
+    uncountContentSections();
+    Reveal.initialize(options).then(function () {
+      document.documentElement.classList.add("course-reveal-ready");
+      refresh();
+    });
+  }
+  if (!window.courseDeck || document.readyState === "complete") {
+    start();
+  } else {
+    window.addEventListener("load", start);
+  }
   Reveal.on("slidechanged", markTall);
+  Reveal.on("ready", markTall);
   window.addEventListener("load", refresh);
   window.addEventListener("resize", markTall);
   // In Voila the cells appear, and widgets render or show feedback, after reveal has started: fit the
@@ -198,4 +288,5 @@
     if (rounds > 20) { clearInterval(timer); }
   }, 1000);
   window.courseRevealRefresh = refresh;
+  window.courseRevealMeasure = { tooTall: tooTall, sections: slideSections, fit: fit };
 })();
