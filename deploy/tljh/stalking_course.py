@@ -28,7 +28,7 @@ c.Spawner.disable_user_config = True  # a ~/.jupyter of the trainee's cannot und
 # (.update / .extend add to what other config files or the defaults hold, as traitlets does for containers)
 c.Spawner.environment.update({"JUPYTER_CONFIG_PATH": os.path.join(course_dir, "deploy", "singleuser")})
 c.Spawner.env_keep.extend(["COURSE_DB_URL", "COURSE_KERNEL_IDLE_SECONDS", "COURSE_KERNEL_CULL_INTERVAL",
-                           "COURSE_MAX_KERNELS", "COURSE_DATA_DIR"])
+                           "COURSE_MAX_KERNELS", "COURSE_DATA_DIR", "COURSE_RETENTION_DAYS"])
 # A server's start: the content check, then Jupyter Server (a few seconds; more on a busy machine).
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120

@@ -242,6 +242,33 @@ def _load_jupyter_server_extension(server_app):
     env.loader = ChoiceLoader([DictLoader({"404.html": "{% raw %}" + page + "{% endraw %}"}), env.loader])
     env.cache = None if env.cache is None else type(env.cache)(env.cache.capacity)
     server_app.log.info("The course is served at %s (locked down: %s)", _start_url(base_url), sorted(ALLOWED))
+    _start_retention(server_app.log)
+
+
+def _start_retention(log) -> None:
+    """Progress records older than the retention setting are deleted, as the standalone app does: at start and
+    every 6 hours, off the event loop (every trainee's server does it; the delete is cheap and idempotent)."""
+    try:
+        from .progress import web
+    except ImportError:
+        return
+    from tornado.ioloop import IOLoop, PeriodicCallback
+
+    days = web.retention_days()
+
+    def purge():
+        try:
+            gone = web._store().purge(days)
+            if gone:
+                log.info("Retention: deleted %s progress records older than %s days", gone, days)
+        except Exception as error:  # noqa: BLE001 - the course still works without its database
+            log.error("Progress database not available (%s): %s", web._safe_url(), error)
+
+    def in_background():
+        IOLoop.current().run_in_executor(None, purge)
+
+    IOLoop.current().add_callback(in_background)
+    PeriodicCallback(in_background, 6 * 3600 * 1000).start()
 
 
 def hub_user_page(handler_class):
