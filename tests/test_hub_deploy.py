@@ -307,12 +307,12 @@ def test_pages_are_sent_gzipped(hub):
     assert js.headers.get("Content-Encoding") == "gzip"
 
 
-def _ws(hub, name, kernel, cookies=None):
+def _ws(hub, name, kernel, cookies=None, subprotocols=None):
     import websocket
 
     url = f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel}/channels"
     header = {"Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())} if cookies else None
-    return websocket.create_connection(url, header=header, timeout=20)
+    return websocket.create_connection(url, header=header, timeout=20, subprotocols=subprotocols)
 
 
 def _cookies_for(s, path):
@@ -325,32 +325,58 @@ def _message(msg_type, content):
                        "parent_header": {}, "metadata": {}, "content": content, "channel": "shell", "buffers": []})
 
 
-def test_an_execute_request_over_the_kernel_websocket_runs_nothing(hub, tmp_path):
+V1 = "v1.kernel.websocket.jupyter.org"  # the binary kernel protocol JupyterLab and Voila use
+
+
+def _send(ws, text: str, protocol) -> None:
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    if protocol == V1:
+        msg = json.loads(text)
+        ws.send_binary(serialize_msg_to_ws_v1(msg, msg.pop("channel"), pack=lambda part: json.dumps(part).encode()))
+    else:
+        ws.send(text)
+
+
+def _receive(ws, protocol) -> dict:
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    frame = ws.recv()
+    if protocol == V1:
+        _channel, parts = deserialize_msg_from_ws_v1(frame)
+        return {"header": json.loads(parts[0]), "parent_header": json.loads(parts[1])}
+    return json.loads(frame)
+
+
+@pytest.mark.parametrize("protocol", [None, V1], ids=["json-protocol", "v1-protocol"])
+def test_an_execute_request_over_the_kernel_websocket_runs_nothing(hub, tmp_path, protocol):
     name = TRAINEES[0]
     s = hub.sessions[name]
     _, kernel = open_page(hub, s, name)
     marker = tmp_path / "executed.txt"
-    ws = _ws(hub, name, kernel, _cookies_for(s, f"/user/{name}/api/"))
-    record(name, "websocket to own page kernel", 101, 101)
+    ws = _ws(hub, name, kernel, _cookies_for(s, f"/user/{name}/api/"), subprotocols=[protocol] if protocol else None)
+    record(name, f"websocket to own page kernel ({protocol or 'json'})", 101, 101)
     try:
-        ws.send(_message("execute_request", {"code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False,
-                                             "store_history": False, "user_expressions": {}, "allow_stdin": False,
-                                             "stop_on_error": True}))
-        info = json.loads(_message("kernel_info_request", {}))
-        ws.send(json.dumps(info))
+        _send(ws, _message("execute_request", {"code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False,
+                                               "store_history": False, "user_expressions": {}, "allow_stdin": False,
+                                               "stop_on_error": True}), protocol)
+        info = _message("kernel_info_request", {})
+        _send(ws, info, protocol)
+        info_id = json.loads(info)["header"]["msg_id"]
         replies = []
         deadline = time.time() + 30
         while time.time() < deadline:
-            msg = json.loads(ws.recv())
+            msg = _receive(ws, protocol)
             replies.append(msg["header"]["msg_type"])
-            if msg["header"]["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") == info["header"]["msg_id"]:
+            if msg["header"]["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") == info_id:
                 break
     finally:
         ws.close()
     assert "kernel_info_reply" in replies, "the websocket works: the kernel answered kernel_info_request"
     assert "execute_reply" not in replies
     time.sleep(1)
-    record(name, "execute_request over the websocket: marker file created?", "no" if not marker.exists() else "YES", "no")
+    record(name, f"execute_request over the websocket ({protocol or 'json'}): marker file created?",
+           "no" if not marker.exists() else "YES", "no")
     assert not marker.exists(), "the execute_request ran code"
 
 
