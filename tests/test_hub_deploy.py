@@ -261,6 +261,7 @@ def test_a_trainee_can_reach_nothing_but_the_course(hub):
         ("GET", "/nbconvert/html/notebooks/nl/00_start.ipynb", 403),
         ("GET", "/nbconvert/script/notebooks/nl/00_start.ipynb?download=true", 403),
         ("GET", "/api/config/notebook", 403), ("PATCH", "/api/config/notebook", 403),
+        ("GET", "/api/status", 403), ("POST", "/api/shutdown", 403), ("POST", "/api/events", 403),
         ("GET", "/voila/render/README.md", 404), ("GET", "/voila/render/pyproject.toml", 404),
         ("GET", f"/{START}?template=lab", 404), ("GET", "/no-such-page", 404),
     ]
