@@ -102,8 +102,14 @@ class Hub:
     def stop(self):
         if self.proc is None:
             return
+        import psutil
+
+        try:  # everything the hub started: the proxy, the single-user servers (own sessions) and their kernels
+            started = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            started = []
         try:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # the hub, the proxy and the single-user servers
+            os.killpg(self.proc.pid, signal.SIGTERM)  # the hub stops its servers and the proxy itself
         except ProcessLookupError:
             pass
         try:
@@ -111,11 +117,17 @@ class Hub:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
-        # single-user servers run in the hub's session: make sure none is left
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        # whatever the hub did not stop (it was killed, or a server hung): by process id
+        _gone, alive = psutil.wait_procs(started, timeout=5)
+        for proc in alive:
+            try:
+                proc.kill()
+            except psutil.NoSuchProcess:
+                pass
         self.log.close()
 
     def log_text(self) -> str:
