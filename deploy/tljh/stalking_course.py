@@ -10,6 +10,7 @@
 #   COURSE_PYTHON    the Python that has the course installed, default /opt/tljh/user/bin/python (TLJH)
 #   COURSE_TRAINERS  comma-separated user names put in the `trainers` group at start-up
 #   COURSE_DB_URL    where progress is stored (PostgreSQL for a hub); handed to every trainee's server
+#   COURSE_SECRET_KEY  the key of the course's keyed hashes (64 hex digits), the same for every server
 import os
 
 c = get_config()  # noqa: F821 (provided by JupyterHub's config loader)
@@ -28,7 +29,8 @@ c.Spawner.disable_user_config = True  # a ~/.jupyter of the trainee's cannot und
 # (.update / .extend add to what other config files or the defaults hold, as traitlets does for containers)
 c.Spawner.environment.update({"JUPYTER_CONFIG_PATH": os.path.join(course_dir, "deploy", "singleuser")})
 c.Spawner.env_keep.extend(["COURSE_DB_URL", "COURSE_KERNEL_IDLE_SECONDS", "COURSE_KERNEL_CULL_INTERVAL",
-                           "COURSE_MAX_KERNELS", "COURSE_DATA_DIR", "COURSE_RETENTION_DAYS"])
+                           "COURSE_MAX_KERNELS", "COURSE_DATA_DIR", "COURSE_RETENTION_DAYS",
+                           "COURSE_SECRET_KEY"])
 # A server's start: the content check, then Jupyter Server (a few seconds; more on a busy machine).
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120
