@@ -47,6 +47,13 @@ UNREACHABLE = """() => {
   return out.slice(0, 10);
 }"""
 
+# Text in a chart drawn smaller than 12 px on the screen (an SVG scaled down to a phone's width).
+SMALL_CHART_TEXT = """() => [...document.querySelectorAll('main svg text')]
+  .filter(t => t.getClientRects().length)
+  .map(t => [t.textContent.trim(), t.getBoundingClientRect().height])
+  .filter(([text, h]) => text && h < 12)
+  .map(([text, h]) => `${text}: ${h.toFixed(1)} px`).slice(0, 5)"""
+
 
 def scroll_y(page) -> float:
     return page.evaluate("window.scrollY")
@@ -158,6 +165,7 @@ def test_a_page_can_be_read_to_the_end_on_a_phone(phone, course_server, page_obj
         assert page.evaluate(LAST_LINK_IN_VIEW), f"swiping stopped at {last:.0f} px, before the end"
         assert page.locator(".course-quick-exit").is_visible(), "the quick exit is gone after scrolling"
         assert page.evaluate(UNREACHABLE) == []  # also once every widget has been drawn
+        assert page.evaluate(SMALL_CHART_TEXT) == [], "chart text too small to read on a phone"
 
         shoot(page, f"phone-{page_obj.id}-{lang}")
     finally:

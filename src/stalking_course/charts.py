@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH = 800  # SVG user units; the figure scales to the page width
+# On a phone the wide chart would shrink its 18-unit text to 8 px: the figure also holds a narrow drawing
+# (course.css shows one of the two by screen width), whose text stays about 15 px on a 390 px screen.
+NARROW_WIDTH = 420
 FONT = 18  # category labels
 VALUE_FONT = 17  # direct labels on the bars
 SMALL_FONT = 15  # axis label
@@ -97,7 +100,7 @@ def _fill(style: dict, pid: str) -> str:
 
 
 def bar_svg(df, *, category: str, series: list, lang: str, title: str, description: str, value_label: str = "",
-            decimals: int = 0, unit: str = "") -> str:
+            decimals: int = 0, unit: str = "", width: int = WIDTH) -> str:
     """Horizontal (grouped) bars: one group per row of df, one bar per series, each bar labelled directly."""
     uid = f"course-chart-{next(_ids)}"
     n_series = len(series)
@@ -106,26 +109,29 @@ def bar_svg(df, *, category: str, series: list, lang: str, title: str, descripti
     values = [float(v) for s in series for v in df[s.column] if v is not None and not (isinstance(v, float) and math.isnan(v))]
     vmax = max(values) if values and max(values) > 0 else 1.0
 
-    # left: category labels, wrapped to at most 40 % of the width
-    max_label_w = WIDTH * 0.4
+    # left: category labels, wrapped to at most 40 % of the width (30 % in a narrow drawing)
+    max_label_w = width * (0.4 if width >= WIDTH else 0.3)
     wrap_at = max(8, int((max_label_w - 16) / (FONT * CHAR)))
     labels = [_wrap(str(v), wrap_at) for v in df[category]]
     label_w = min(max_label_w, max(_text_width(line, FONT) for lines in labels for line in lines) + 16)
     # right: room for the longest direct label ("Women 2.8%")
     direct = [[f"{s.label} {format_number(v, lang, decimals, unit)}" if n_series > 1 else format_number(v, lang, decimals, unit)
                for v in df[s.column]] for s in series]
-    direct_w = max(_text_width(t, VALUE_FONT) for col in direct for t in col) + 24
+    # (x1.12: the estimate runs short for wide fallback fonts such as DejaVu Sans)
+    direct_w = max(_text_width(t, VALUE_FONT) for col in direct for t in col) * 1.12 + 24
     x0 = label_w + 8
-    plot_w = max(120.0, WIDTH - x0 - direct_w - 6)
+    plot_w = max(120.0 if width >= WIDTH else 60.0, width - x0 - direct_w - 6)
     scale = plot_w / vmax
 
     parts = []
     y = 8
-    if n_series > 1:  # legend: pattern swatch and name, in the order of the bars
+    if n_series > 1:  # legend: pattern swatch and name, in the order of the bars (a new row when full)
         x = x0
         for i, s in enumerate(series):
             style = STYLES[i % len(STYLES)]
             pid = f"{uid}-p{i}"
+            if x > 8 and x + 38 + _text_width(s.label, FONT) * 1.12 > width:
+                x, y = 8, y + 30
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="30" height="20" fill="{_fill(style, pid)}" '
                          f'stroke="{style["stroke"]}" stroke-width="1.5"/>')
             parts.append(f'<text x="{x + 38:.1f}" y="{y + 15}" font-size="{FONT}">{escape(s.label)}</text>')
@@ -146,12 +152,12 @@ def bar_svg(df, *, category: str, series: list, lang: str, title: str, descripti
             style = STYLES[i % len(STYLES)]
             pid = f"{uid}-p{i}"
             value = df[s.column].iloc[r]
-            width = 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else max(0.0, float(value) * scale)
+            bar_w = 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else max(0.0, float(value) * scale)
             by = y + i * (BAR + BAR_GAP)
-            if width > 0:
-                parts.append(f'<rect x="{x0:.1f}" y="{by}" width="{width:.1f}" height="{BAR}" fill="{_fill(style, pid)}" '
+            if bar_w > 0:
+                parts.append(f'<rect x="{x0:.1f}" y="{by}" width="{bar_w:.1f}" height="{BAR}" fill="{_fill(style, pid)}" '
                              f'stroke="{style["stroke"]}" stroke-width="1.5"/>')
-            parts.append(f'<text x="{x0 + width + 8:.1f}" y="{by + BAR / 2 + VALUE_FONT * 0.35:.1f}" font-size="{VALUE_FONT}">'
+            parts.append(f'<text x="{x0 + bar_w + 8:.1f}" y="{by + BAR / 2 + VALUE_FONT * 0.35:.1f}" font-size="{VALUE_FONT}">'
                          f'{escape(direct[i][r])}</text>')
         y += group_h + GROUP_GAP
     bottom = y - GROUP_GAP + 6
@@ -159,12 +165,13 @@ def bar_svg(df, *, category: str, series: list, lang: str, title: str, descripti
     height = bottom + 8
     if value_label:
         height += SMALL_FONT + 10
-        parts.append(f'<text x="{x0:.1f}" y="{bottom + SMALL_FONT + 8}" font-size="{SMALL_FONT}" fill="#4a4a4a">'
+        label_x = max(4.0, min(x0, width - _text_width(f"{value_label} →", SMALL_FONT) * 1.12 - 4))
+        parts.append(f'<text x="{label_x:.1f}" y="{bottom + SMALL_FONT + 8}" font-size="{SMALL_FONT}" fill="#4a4a4a">'
                      f'{escape(value_label)} →</text>')
     defs = "".join(_pattern(STYLES[i % len(STYLES)], f"{uid}-p{i}") for i in range(n_series))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="course-chart-svg" role="img" viewBox="0 0 {WIDTH} {height:.0f}" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="course-chart-svg" role="img" viewBox="0 0 {width} {height:.0f}" '
             f'width="100%" preserveAspectRatio="xMinYMin meet" aria-labelledby="{uid}-title {uid}-desc" '
-            f'style="max-width:{WIDTH}px;height:auto;display:block;font-family:{escape(FONT_FAMILY)}" fill="{TEXT}">'
+            f'style="max-width:{width}px;height:auto;display:block;font-family:{escape(FONT_FAMILY)}" fill="{TEXT}">'
             f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(description)}</desc>'
             f'<defs>{defs}</defs>{"".join(parts)}</svg>')
 
@@ -188,8 +195,10 @@ def bar_chart(df, *, category: str, series: list, lang: str, title: str, source:
               note: str = "") -> str:
     """A complete chart: figure, caption with the source, SVG with its text alternative, and the data table."""
     description = describe(df, category, series, lang, decimals, unit)
-    svg = bar_svg(df, category=category, series=series, lang=lang, title=title, description=description,
-                  value_label=value_label, decimals=decimals, unit=unit)
+    drawing = dict(category=category, series=series, lang=lang, title=title, description=description,
+                   value_label=value_label, decimals=decimals, unit=unit)
+    svg = (f'<div class="course-chart-wide">{bar_svg(df, **drawing)}</div>'
+           f'<div class="course-chart-narrow">{bar_svg(df, **drawing, width=NARROW_WIDTH)}</div>')
     table = data_table(df, category=category, category_label=category_label, series=series, caption=table_caption,
                        lang=lang, decimals=decimals, unit=unit)
     extra = f'<br><span class="course-chart-note">{escape(note)}</span>' if note else ""
