@@ -5,13 +5,14 @@
     python -m stalking_course.slides readme [--check]        refresh the generated parts of slides/README.md
     python -m stalking_course.slides serve [--port 8000]     show slides/build on http://localhost
 
-`make slides` runs `build`: for every lesson in data/course.yaml and both languages it executes the
+`make slides` runs `build`: for every lesson and case exercise in data/course.yaml and both languages it executes the
 notebook (nbclient), turns the result into a static deck and writes
 
     slides/build/index.html                  the two languages
     slides/build/<lang>/index.html           decks, session plans, content notice, what to do on a disclosure
     slides/build/<lang>/<notebook>.html      one deck per lesson (the notebook's file name)
-    slides/build/<lang>/answer-keys.html     every question bank, exercise and case, from data/
+    slides/build/<lang>/answer-keys.html     every question bank, exercise and case, from data/ (for the trainer)
+    slides/build/<lang>/case-cards.html      the cases to print and hand out, without answers (slides_cases.py)
     slides/build/reveal.js/                  reveal.js 4.x from slides/node_modules (npm ci, pinned)
 
 How a notebook becomes a deck:
@@ -20,8 +21,13 @@ How a notebook becomes a deck:
 - a widget needs a kernel, which a static deck does not have, so each is replaced by a static equivalent
   (static_for() below): a quiz becomes, per question, a question slide and an answer slide with the
   explanation (feedback per option in the notes); the signal exercise gets an answer slide; the referral
-  guide becomes a table; any other widget a short note. Everything comes from data/ through the same
-  loaders the widgets use (questions.bank(), signals.exercise(), referral.advise()).
+  guide becomes a table; a case a story slide and a question and an answer slide per question
+  (slides_cases.py); any other widget a short note. Everything comes from data/ through the same
+  loaders the widgets use (questions.bank(), signals.exercise(), referral.advise(), cases.case()).
+- nothing is cut off: a long table is spread over several slides (split_tables), the text after a chart
+  goes to the next slide, and in the browser course-reveal.js moves what still does not fit at 70 % to a
+  "(continued)" slide before reveal.js starts (so a printed handout has the same slides);
+- the session plans (data/slides.yaml) name every lesson and exercise: in the session or as self-study.
 - nothing is loaded from outside the machine: reveal.js from ../reveal.js/, styles inlined, no jQuery,
   require.js, widget renderer, MathJax or mermaid.
 """
@@ -366,7 +372,8 @@ def extra_slides(source: str, lang: str) -> int:
 
 
 def expected_slides(path: str, lang: str) -> int:
-    """The number of slides in the deck of a notebook: its own slides plus the quiz and exercise slides."""
+    """The number of slides in the deck of a notebook: its own slides plus the quiz and exercise slides
+    (not counting the "(continued)" slides of long tables and slides)."""
     nb = read_notebook(path)
     return count_slides(nb.cells) + sum(extra_slides(_source(c), lang) for c in nb.cells if c.cell_type == "code")
 
@@ -744,7 +751,8 @@ def _bank_title(page, bank_id: str, lang: str) -> str:
     if page is None:
         return t["keys_bank_unused"].format(bank=bank_id)
     title = t["keys_bank_heading"].format(title=_page_label(page, lang))
-    return f"{title} – {t['keys_final']}" if bank_id == "final-assessment" else title
+    final = bank_id == "final-assessment" and t["keys_final"].lower() not in title.lower()
+    return f"{title} – {t['keys_final']}" if final else title
 
 
 def _bank_html(page, bank_id: str, lang: str) -> str:
