@@ -37,7 +37,7 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from . import kernelfork
+from . import kernelfork, speed
 from .content import LANGS, REPO_ROOT, ContentError, ui
 from .course import course
 from .validate import validate_all
@@ -202,6 +202,12 @@ class CourseVoila(Voila):
                               "the start page by default; a trainer can name the lesson of the day instead.")
     concurrent_renders = Int(0, config=True, help="Pages rendered at the same time at most (0: no limit); "
                              "the others wait their turn, so the first trainees of a crowd get their page first.")
+    classroom = Int(0, config=True, help="Classroom mode (`make app CLASS=30 PREHEAT=<lesson>`): keep this many "
+                    "rendered kernels of the lesson of the day ready, refilled in the background, as many as "
+                    "classroom_memory_mb allows (measured at start; the app says how many and how much).")
+    classroom_lang = Unicode("nl", config=True, help="The group's language: its lesson pages get the classroom pool.")
+    classroom_memory_mb = Int(0, config=True, help="Memory the classroom pool may take (0: half of the memory "
+                              "available at start).")
     fork_kernels = Bool(True, config=True, help="Start page kernels by forking a process that has imported "
                         "what the pages use (stalking_course.kernelfork): fast starts, small kernels.")
 
@@ -218,6 +224,14 @@ class CourseVoila(Voila):
         resources = dict(self.config.VoilaConfiguration.get("resources", {}) or {})
         resources["course_ui"] = {lang: ui(lang) for lang in LANGS}
         resources["course_preload"] = PRELOAD  # the same list object: it grows as the app learns
+        # Versions of the course's own files for their URLs (?v=), so browsers may keep them for a year.
+        template_static = PACKAGE_DIR / "share" / "jupyter" / "voila" / "templates" / "course" / "static"
+        resources["course_static_version"] = {name: speed.short_version(str(template_static / name))
+                                              for name in ("course.css", "course.js")}
+        # voila.js and its chunks from voila/static/_v/<tag>/ (see stalking_course.speed)
+        self.static_tag = speed.static_tag(self.static_paths)
+        self.voila_configuration.page_config_hook = speed.page_config_hook(
+            self.static_tag, self.base_url, self.voila_configuration.page_config_hook)
         self.config.VoilaConfiguration.resources = resources
         # Preheated kernels (VoilaConfiguration.preheat_kernel): one per language of each page named here.
         pools = {"default": {"pool_size": 0}}
@@ -228,6 +242,20 @@ class CourseVoila(Voila):
                 self.log.warning("preheat_pages: no page %r in data/course.yaml", page_id)
             for path in paths:
                 pools[path] = {"pool_size": 1}
+        # Classroom mode: the lesson of the day (the last page named in preheat_pages) in the group's language
+        # starts with one kernel, whose memory is measured; then the pool grows to fit (_size_classroom).
+        self.classroom_page, self.classroom_ready = None, 0
+        if self.classroom > 0:
+            page_id = self.preheat_pages[-1] if self.preheat_pages else "start"
+            self.classroom_page = next((path for path, (page, lang) in pages.items()
+                                        if page.id == page_id and lang == self.classroom_lang), None)
+            if self.classroom_page is None:
+                self.log.warning("CLASS: no page %r in %r in data/course.yaml", page_id, self.classroom_lang)
+            else:
+                pools[self.classroom_page] = {"pool_size": 1}
+                # Refill a few seconds after a kernel was taken, not one: when the whole group arrives at once
+                # the server first serves the group, then renders the replacements.
+                self.config.VoilaKernelManager.fill_delay = 5
         self.config.VoilaKernelManager.kernel_pools_config = pools
 
     def init_handlers(self):
@@ -241,9 +269,14 @@ class CourseVoila(Voila):
             elif cls is TornadoVoilaHandler:
                 handlers.append((pattern, CourseVoilaHandler, *handler[2:]))
             elif cls is TemplateStaticFileHandler:
-                handlers.append((pattern, CourseTemplateStaticHandler, *handler[2:]))
+                handlers.append((pattern, speed.caching(CourseTemplateStaticHandler), *handler[2:]))
             elif pattern.endswith(("/voila/static/(.*)", "/voila/labextensions/(.*)")):
-                handlers.append((pattern, _learns_preloads(cls), *handler[2:]))
+                if pattern.endswith("/voila/static/(.*)"):  # voila.js and its chunks, by the installed files' tag
+                    tagged = pattern[:-len("(.*)")] + speed.TAGGED_PREFIX
+                    handlers.append((f"{tagged}/{self.static_tag}/(.*)",
+                                     _learns_preloads(speed.caching(cls, immutable=True)), *handler[2:]))
+                    handlers.append((f"{tagged}/[0-9a-f]+/(.*)", speed.caching(cls), *handler[2:]))  # an old tag
+                handlers.append((pattern, _learns_preloads(speed.caching(cls)), *handler[2:]))
             else:
                 handlers.append(handler)
         handlers.append((r"/((?:en|nl)/?)", StartRedirectHandler))  # /en, /en/: that language's start page
@@ -253,13 +286,37 @@ class CourseVoila(Voila):
         return progress_web.install(self, handlers, CourseVoilaHandler)
 
     def init_settings(self):
-        if self.fork_kernels and kernelfork.start(self.kernel_preload(), self.log) is not None:
-            self.config.AsyncMappingKernelManager.kernel_manager_class = "stalking_course.kernelfork.ForkKernelManager"
-            self.log.info("Page kernels are forked from a preloaded process (pid %s)", kernelfork.current().pid)
+        if self.fork_kernels:  # logs why not if it cannot (not Linux, a preload that fails, ...)
+            kernelfork.configure(self.config, self.kernel_preload(), self.log)
         settings = super().init_settings()
         settings["voila"] = self
+        # gzip: Voila builds its tornado Application from these settings and only then applies
+        # Voila.tornado_settings, too late for tornado to add its gzip transform (speed.py).
+        settings["compress_response"] = True
         self._hand_over_fresh_pool_kernels()
+        if self.classroom_page is not None:
+            asyncio.get_event_loop().create_task(self._size_classroom(self.classroom_page))
         return settings
+
+    async def _size_classroom(self, path: str):
+        """Measure a rendered kernel of the lesson, then keep as many as the group needs and the cap allows."""
+        manager = self.kernel_manager
+        page_id = course().by_path()[path][0].id
+        try:
+            content = await manager._pools[path][0]  # the first kernel that rendered the lesson
+            uss = speed.uss_mb(manager.get_kernel(content["kernel_id"]).provisioner.pid)
+        except Exception as error:  # taken and gone already, or no pid: keep the one kernel
+            self.log.warning("CLASS: could not measure a kernel of %s (%s)", path, error)
+            return
+        cap = self.classroom_memory_mb or speed.available_mb() / 2
+        keep = max(1, min(self.classroom, int(cap // uss)))
+        manager.kernel_pools_config[path]["pool_size"] = keep
+        manager.fill_if_needed(delay=0, notebook_name=path)
+        # ready kernels, the group's kernels and the refills all count against the cap on live kernels
+        self.max_kernels = max(self.max_kernels, 2 * keep + len(manager.kernel_pools_config))
+        self.classroom_ready = keep
+        print(f"CLASS={self.classroom}: keeping {keep} kernels of {page_id} ready, about {round(keep * uss)} MB "
+              f"({uss:.0f} MB each, measured; cap {cap:.0f} MB)", flush=True)
 
     def _hand_over_fresh_pool_kernels(self):
         """A preheated kernel has been idle in its pool since it rendered the page (the culler leaves pooled

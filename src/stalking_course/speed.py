@@ -1,0 +1,108 @@
+"""Speed on a classroom's shared Wi-Fi and for thirty trainees at once (issue 13; `make bench` measures it).
+
+- gzip: the app switches on tornado's `compress_response` before Voila builds its tornado Application
+  (Voila 0.5 applies `tornado_settings` after the constructor, where tornado adds its gzip transform, so the
+  setting had no effect): a cold lesson page went from 5.0 MB to about 1.4 MB on the wire.
+- caching: a static file whose URL says which version it is may be kept by the browser for a year
+  (`Cache-Control: public, max-age=31536000, immutable`), so a trainee's second lesson fetches almost
+  nothing. A URL is versioned when
+    * its name holds a content hash (webpack's `[contenthash]`: labextension chunks, Voila's fonts), or
+    * it carries `?v=<hash>` and the hash is the file's own content hash (a stale or made-up `v` gets none), or
+    * it is under `voila/static/_v/<tag>/` with the tag of the files installed now (Voila's own chunks,
+      `1187.voila.js`, have no hash in their names; the tag changes when any of them changes).
+  Everything else is sent `no-cache` (the browser asks again and gets a 304): an unversioned file is never
+  kept for a year. The page HTML stays uncached (Voila sends it no-store).
+- classroom mode (`make app CLASS=30 PREHEAT=<lesson>`): see CourseVoila.classroom in app.py; the memory
+  per kernel is measured here (unique set size of a rendered kernel of the lesson).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+
+import psutil
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+HASHED_NAME = re.compile(r"(?:^|[.\-_])[0-9a-f]{16,}\.[A-Za-z0-9]+$")  # e.g. remoteEntry.5cbb9d2323598fbda535.js
+TAGGED_PREFIX = "_v"  # voila/static/_v/<tag>/<file>
+MB = 2**20
+
+_versions: dict = {}
+
+
+def file_version(path: str) -> str:
+    """sha512 of a file's content (hex), as tornado and Voila's templates put in `?v=`; kept per mtime."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    key = (path, st.st_mtime_ns, st.st_size)
+    if key not in _versions:
+        with open(path, "rb") as fh:
+            _versions[key] = hashlib.sha512(fh.read()).hexdigest()
+    return _versions[key]
+
+
+def short_version(path: str) -> str:
+    return file_version(path)[:16]
+
+
+def static_tag(paths: list) -> str:
+    """A tag for the files under Voila's static directories as installed now (names, sizes, times)."""
+    digest = hashlib.sha256()
+    for root in paths:
+        for folder, _dirs, files in sorted(os.walk(root)):
+            for name in sorted(files):
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                digest.update(f"{os.path.relpath(os.path.join(folder, name), root)}:{st.st_size}:{st.st_mtime_ns}\n"
+                              .encode())
+    return digest.hexdigest()[:12]
+
+
+def caching(handler_class, immutable: bool = False):
+    """A static file handler class that sends a year's cache for versioned files, `no-cache` for the rest."""
+
+    class Caching(handler_class):
+        def get_cache_time(self, path, modified, mime_type):
+            return 0  # tornado would give any `?v=` ten years, checked or not: set_headers decides instead
+
+        def versioned(self) -> bool:
+            path = getattr(self, "absolute_path", None) or ""
+            if immutable or HASHED_NAME.search(os.path.basename(path)):
+                return True
+            v = self.get_query_argument("v", "")
+            return len(v) >= 8 and file_version(path).startswith(v)
+
+        def set_headers(self):
+            super().set_headers()
+            self.set_header("Cache-Control", IMMUTABLE if self.versioned() else "no-cache")
+
+    Caching.__name__ = f"Caching{handler_class.__name__}"
+    return Caching
+
+
+def page_config_hook(tag: str, base_url: str, previous=None):
+    """Voila loads voila.js (and webpack its chunks, from the same folder) from page_config's fullStaticUrl:
+    point it at the tagged folder, which is cached for a year."""
+    tagged = f"{base_url.rstrip('/')}/voila/static/{TAGGED_PREFIX}/{tag}"
+
+    def hook(page_config, **kwargs):
+        if previous is not None:
+            page_config = previous(page_config, **kwargs)
+        page_config["fullStaticUrl"] = tagged
+        return page_config
+
+    return hook
+
+
+def uss_mb(pid: int) -> float:
+    """Memory only this process holds (a forked kernel shares the rest with the process it came from)."""
+    return psutil.Process(pid).memory_full_info().uss / MB
+
+
+def available_mb() -> float:
+    return psutil.virtual_memory().available / MB
