@@ -7,6 +7,9 @@ HOST ?= localhost
 LESSON ?= what-is-stalking
 # PREHEAT=<page id>: keep a kernel ready for the lesson of the day (the start pages always are)
 PREHEAT ?=
+# CLASS=30 (with PREHEAT=<lesson>): classroom mode, rendered kernels of that lesson kept ready for the group,
+# within a memory cap the app states at start (in the group's language: LANG=en for English)
+CLASS ?=
 # LANG is also the locale variable: use it only when it names a course language.
 COURSE_LANG := $(if $(filter nl en,$(LANG)),$(LANG),nl)
 
@@ -24,7 +27,7 @@ $(VENV)/.installed: pyproject.toml
 
 app: $(VENV)/.installed
 	@echo "The course opens at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	$(PY) -m stalking_course.app --port=$(PORT) --Voila.ip=$(HOST) $(if $(PREHEAT),--CourseVoila.preheat_pages=start --CourseVoila.preheat_pages=$(PREHEAT))
+	$(PY) -m stalking_course.app --port=$(PORT) --Voila.ip=$(HOST) $(if $(PREHEAT),--CourseVoila.preheat_pages=start --CourseVoila.preheat_pages=$(PREHEAT)) $(if $(CLASS),--CourseVoila.classroom=$(CLASS) --CourseVoila.classroom_lang=$(COURSE_LANG))
 
 # pytest exits 5 when it collected no tests: that counts as a failure.
 test: $(VENV)/.installed
