@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +17,22 @@ pytest_plugins = ["progress_fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+NO_BROWSER = ("No Chromium for the browser tests: install one (Debian: apt-get install chromium; elsewhere: "
+              "python -m playwright install chromium) or set CHROMIUM=/path/to/chromium, then run make test again.")
+
+
+def find_chromium():
+    """The browser for the tests: CHROMIUM if set, else a system Chromium on PATH, else None (Playwright's own,
+    if it has one; see pytest_collection_modifyitems)."""
+    if os.environ.get("CHROMIUM"):
+        return os.environ["CHROMIUM"]
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+CHROMIUM = find_chromium()
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -30,6 +46,33 @@ DRAWN = ("document.querySelectorAll(\"script[type='application/vnd.voila.cell-ou
 def wait_until_drawn(page, timeout: float = 90_000) -> None:
     page.wait_for_function(DRAWN, timeout=timeout)
     page.wait_for_timeout(100)  # the course script tidies up after a burst of changes
+
+
+def _playwright_has_chromium() -> bool:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        return Path(p.chromium.executable_path).exists()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Before any browser test runs, make sure there is a browser: a missing one stops the run at once with
+    one line saying how to get one, instead of dozens of errors."""
+    needs_browser = any({"browser", "page"} & set(getattr(item, "fixturenames", ())) or
+                        "CHROMIUM" in vars(getattr(item, "module", None) or object) for item in items)
+    if not needs_browser:
+        return
+    if CHROMIUM:
+        if not Path(CHROMIUM).exists():
+            pytest.exit(f"CHROMIUM={CHROMIUM} does not exist. {NO_BROWSER}", returncode=3)
+        return
+    if _playwright_has_chromium():
+        return
+    if os.environ.get("COURSE_NO_BROWSER_INSTALL") != "1":  # on an ordinary machine Playwright can fetch one
+        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False, timeout=900)
+        if _playwright_has_chromium():
+            return
+    pytest.exit(NO_BROWSER, returncode=3)
 
 
 def free_port() -> int:

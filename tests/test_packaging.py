@@ -45,3 +45,19 @@ def test_voila_settings_keep_the_safe_defaults():
     assert voila["show_tracebacks"] is False and voila["strip_sources"] is True and voila["template"] == "course"
     culling = settings["MappingKernelManager"]
     assert culling["cull_idle_timeout"] > 0 and culling["cull_interval"] > 0
+
+
+def test_make_test_without_a_browser_stops_at_once_with_one_line(tmp_path):
+    """A fresh machine without Chromium: the run stops before any test, saying how to get a browser."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "CHROMIUM"}
+    env.update(PATH=str(tmp_path), PLAYWRIGHT_BROWSERS_PATH=str(tmp_path / "none"), COURSE_NO_BROWSER_INSTALL="1")
+    run = subprocess.run([sys.executable, "-m", "pytest", "tests/test_browser.py", "tests/test_referral.py", "-q",
+                          "-p", "no:cacheprovider"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    out = run.stdout + run.stderr
+    assert run.returncode == 3, out
+    assert "No Chromium for the browser tests" in out and "apt-get install chromium" in out
+    assert "passed" not in out and "error" not in out.lower().replace("errors", ""), out  # nothing ran
