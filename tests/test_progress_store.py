@@ -168,3 +168,12 @@ def test_key_file_is_made_once_and_private(tmp_path, monkeypatch):
 def test_csv_cells_never_start_a_formula(cell, safe):
     assert neutralise(cell) == safe
     assert csv_text([[cell]]).strip() == (f'"{safe}"' if "," in safe else safe)
+
+
+def test_an_administrator_can_migrate_and_purge_by_hand(db_url, capsys):
+    from stalking_course.progress.__main__ import main
+
+    assert main(["status"]) == 0 and "none yet" in capsys.readouterr().out
+    assert main(["migrate"]) == 0 and f"schema revision: {HEAD}" in capsys.readouterr().out
+    assert main(["purge", "30"]) == 0 and "deleted 0 records" in capsys.readouterr().out
+    assert main(["purge", "soon"]) == 2
