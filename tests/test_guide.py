@@ -40,7 +40,8 @@ EMERGENCY = fact("emergency_number").value["nl"]
 def test_the_dropdown_starts_on_a_choose_placeholder(guide, lang):
     assert guide.relation.label == {"nl": "Kies…", "en": "Choose…"}[lang] == ui(lang)["guide_choose"]
     assert guide.relation.index == 0
-    assert [label for label, _ in guide.relation.options[1:]] == [relation_label(r, lang) for r in relations()]
+    assert [label for label, _ in guide.relation.options[1:]] == [relation_label(r, lang, short=True) for r in relations()]
+    assert all(len(label) <= 40 for label, _ in guide.relation.options), "a closed dropdown cannot wrap on a phone"
     assert guide.relation.description == ui(lang)["guide_relation"], "the dropdown is labelled"
     assert ui(lang)["guide_prompt"] in text(guide.answer.value)
 

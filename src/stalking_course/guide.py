@@ -28,7 +28,7 @@ class ReferralGuide:
     def __init__(self, lang: str):
         self.lang = check_lang(lang)
         t = ui(lang)
-        options = [(t["guide_choose"], CHOOSE)] + [(relation_label(r, lang), r) for r in relations()]
+        options = [(t["guide_choose"], CHOOSE)] + [(relation_label(r, lang, short=True), r) for r in relations()]
         self.relation = W.Dropdown(options=options, value=CHOOSE, description=t["guide_relation"],
                                    style={"description_width": "initial"}, layout=W.Layout(width="100%"))
         self.relation.add_class("course-guide-relation")

@@ -46,6 +46,8 @@ def _rules_cached(key) -> dict:
         if require(rel, "group", FILE, f"relations.{name}", str) not in ("dependency", "other"):
             raise ContentError(FILE, f"relations.{name}.group", "must be dependency or other")
         bilingual(rel, "label", FILE, f"relations.{name}")
+        if "short" in rel:  # a shorter label for the guide's dropdown, which cannot wrap on a phone
+            bilingual(rel, "short", FILE, f"relations.{name}")
     rules = require(data, "rules", FILE, "", dict)
     explanations = {}
     for name in ("life-threatening", "dependency", "other"):
@@ -77,8 +79,10 @@ def relations() -> list:
     return list(_rules()["relations"])
 
 
-def relation_label(relation: str, lang: str) -> str:
-    return _rules()["relations"][relation]["label"][lang]
+def relation_label(relation: str, lang: str, short: bool = False) -> str:
+    """What the reader sees for a relation; `short` for a closed dropdown (falls back to the full label)."""
+    rel = _rules()["relations"][relation]
+    return rel["short" if short and "short" in rel else "label"][lang]
 
 
 def advise(relation: str, life_threatening: bool = False) -> Advice:
