@@ -194,13 +194,19 @@ def test_a_slow_client_does_not_hold_up_other_kernel_starts(zygote):
         silent.close()
 
 
-def test_a_failing_validation_is_logged_and_kernels_start_the_usual_way(zygote, monkeypatch):
+@pytest.mark.parametrize("failure", ["a preload that does not import", "course data that does not validate"])
+def test_a_failing_validation_is_logged_and_kernels_start_the_usual_way(zygote, monkeypatch, tmp_path, failure):
     monkeypatch.setattr(kernelfork, "_zygote", None)  # as in a fresh app
+    if failure == "a preload that does not import":
+        preload, expected = [*PRELOAD, "stalking_course.no_such_module"], "stalking_course.no_such_module"
+    else:  # the zygote reads the course data from an empty folder
+        monkeypatch.setenv("STALKING_COURSE_DATA", str(tmp_path))
+        preload, expected = [*PRELOAD, "stalking_course"], "did not validate"
     log, records = logger()
     config = Config()
-    assert not kernelfork.configure(config, [*PRELOAD, "stalking_course.no_such_module"], log)
+    assert not kernelfork.configure(config, preload, log)
     errors = [text for level, text in records.lines if level >= logging.ERROR]
-    assert errors and "usual way" in errors[0] and "stalking_course.no_such_module" in errors[0], records.lines
+    assert errors and "usual way" in errors[0] and expected in errors[0], records.lines
     assert "default_provisioner_name" not in config.KernelProvisionerFactory  # the app keeps jupyter's default
     assert kernelfork.current() is None
     zygotes = [p for p in psutil.Process().children() if "stalking_course.kernelfork" in " ".join(p.cmdline())]

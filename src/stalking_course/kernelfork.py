@@ -438,7 +438,8 @@ def _preload(preload: list) -> str | None:
             importlib.import_module(name)
         except Exception as error:  # noqa: BLE001 - reported to the app, which falls back
             return f"could not preload {name}: {type(error).__name__}: {error}"
-    if "stalking_course" in sys.modules:  # read and check the course data once, so each kernel finds it parsed
+    if any(name.split(".")[0] == "stalking_course" for name in preload):
+        # Read and check the course data once, so each kernel finds it parsed.
         try:
             from stalking_course.validate import validate_all
 
