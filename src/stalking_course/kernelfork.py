@@ -223,19 +223,21 @@ class Zygote:
 
 def start(preload: list, log=None, **kwargs):
     """Start the zygote for this process (once); None if it cannot start (kernels then start as usual).
-    Why it could not start is logged as an error: it costs every page a second and 10 MB."""
+    Why not is logged: a warning where forking is not supported (not Linux, ...), an error when the zygote
+    fails (measured: a page then takes two to three times as long to start and its kernel 12 MB more)."""
     global _zygote
     if _zygote is None or not _zygote.alive():
+        _zygote = None
         reason = unsupported()
-        if reason is None:
-            try:
-                _zygote = Zygote(preload, log, **kwargs)
-            except (OSError, RuntimeError) as error:
-                reason = f"the kernel zygote failed: {error}"
         if reason is not None:
-            _zygote = None
             if log:
-                log.error("Page kernels start the usual way (slower, larger): %s", reason)
+                log.warning("Page kernels start the usual way: %s", reason)
+            return None
+        try:
+            _zygote = Zygote(preload, log, **kwargs)
+        except (OSError, RuntimeError) as error:
+            if log:
+                log.error("Page kernels start the usual way (slower, larger): the kernel zygote failed: %s", error)
     return _zygote
 
 
