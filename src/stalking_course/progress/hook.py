@@ -402,3 +402,9 @@ if sys.argv and sys.argv[0].endswith(os.path.join("stalking_course", "kernelfork
     # the database layer there once, so a joined trainee's kernel shares it copy-on-write instead of
     # importing it on its first answer (measured: ~1.5 s of CPU and ~20 MB of unique memory per kernel).
     from . import store as _preloaded_store  # noqa: F401
+
+    if os.environ.get("COURSE_DB_URL", "").startswith("postgresql"):
+        import psycopg  # noqa: F401
+        import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
+    else:
+        import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401
