@@ -233,3 +233,20 @@ def test_not_linux_means_the_usual_kernels_and_a_log_line(monkeypatch):
     assert not kernelfork.configure(Config(), PRELOAD, log)
     assert any("needs Linux" in text for _, text in records.lines), records.lines
     assert kernelfork._zygote is None
+
+
+def test_a_bad_request_gets_an_error_and_the_zygote_goes_on(zygote, tmp_path):
+    for request in (b"not json\n", b'{"argv": [], "env": {}, "cwd": "/no/such/folder"}\n'):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(10)
+            client.connect(zygote.path)
+            client.sendall(request)
+            assert b'"error"' in client.recv(65536)
+    assert zygote.alive()
+    connection_file = str(tmp_path / "kernel.json")
+    process = zygote.spawn_blocking([sys.executable, "-m", "ipykernel_launcher", "-f", connection_file], {}, "/")
+    try:
+        assert process.poll() is None and psutil.Process(process.pid).ppid() == zygote.pid
+    finally:
+        process.kill()
+        assert process.wait(10) is not None

@@ -547,8 +547,12 @@ def _serve(path: str, status_fd: int, client_timeout: float, preload: list) -> i
                     sel.unregister(conn)
                     clients.pop(conn)
                     keep_out = [server, sel, wake_r, wake_w, conn, *clients]
-                    _answer(conn, data, keep_out)
-                    conn.close()
+                    try:
+                        _answer(conn, data, keep_out)
+                    except Exception as error:  # noqa: BLE001 - one request must not stop the zygote
+                        print(f"kernel zygote: a request failed: {error!r}", file=sys.stderr, flush=True)
+                    finally:
+                        conn.close()
         _reap()
         now = time.monotonic()
         for conn in [c for c, (_, deadline) in clients.items() if deadline <= now]:
@@ -572,10 +576,25 @@ def _answer(conn: socket.socket, data: bytes, keep_out: list) -> None:
         except OSError:
             pass
         return
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as error:  # out of memory or processes: this kernel starts the usual way
+        try:
+            conn.sendall(json.dumps({"error": f"fork failed: {error}"}).encode() + b"\n")
+        except OSError:
+            pass
+        return
     if pid == 0:
         _child(request, keep_out)
-    pidfd = os.pidfd_open(pid)  # before any reaping: this descriptor names this child and nothing else
+    try:
+        pidfd = os.pidfd_open(pid)  # before any reaping: this descriptor names this child and nothing else
+    except OSError as error:
+        os.kill(pid, signal.SIGKILL)  # not reaped yet, so this PID is still this child's
+        try:
+            conn.sendall(json.dumps({"error": f"pidfd_open failed: {error}"}).encode() + b"\n")
+        except OSError:
+            pass
+        return
     try:
         socket.send_fds(conn, [json.dumps({"pid": pid}).encode() + b"\n"], [pidfd])
     except OSError:  # the client is gone: nobody will manage this kernel
