@@ -19,8 +19,9 @@ LESSON = "voila/render/notebooks/nl/01_wat-is-stalking.ipynb"
 FINAL = "voila/render/notebooks/nl/10_eindtoets.ipynb"
 
 
-def start(log_name):
-    proc, url = start_app("--CourseVoila.preheat_pages=[]", env={"COURSE_TRAINER_TOKEN": TOKEN}, log_name=log_name)
+def start(log_name, *preheat):
+    pages = [f"--CourseVoila.preheat_pages={page}" for page in preheat] or ["--CourseVoila.preheat_pages=[]"]
+    proc, url = start_app(*pages, env={"COURSE_TRAINER_TOKEN": TOKEN}, log_name=log_name)
     wait_for(url + "course/join")
     return proc, url
 
@@ -69,7 +70,10 @@ def test_a_trainee_keeps_every_answer_through_a_killed_app(db_url, store, browse
         if kind != "sqlite":
             return  # what the restarted app shows is the same on both databases: checked once, on SQLite
 
-        proc, base = start(f"progress-browser-{kind}-restarted")
+        # restarted with lesson 1 preheated: the page comes from a kernel that rendered it before anyone asked,
+        # and learns who this trainee is when the app hands it over (the start page, preheated too, is not
+        # taken from the pool by a trainee who joined: it shows their progress as it renders)
+        proc, base = start(f"progress-browser-{kind}-restarted", "what-is-stalking", "start")
         page.goto(base + LESSON)  # the same browser: its cookie still says who this is
         first, second = page.locator(".course-question-box").nth(0), page.locator(".course-question-box").nth(1)
         expect(first.locator(".course-feedback")).to_contain_text("Je eerdere antwoord")
@@ -79,6 +83,14 @@ def test_a_trainee_keeps_every_answer_through_a_killed_app(db_url, store, browse
         first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"progress-resumed-{kind}.png"))
         assert len(_all_answers(store)) == 3  # resuming wrote nothing
+        q3 = questions[2]
+        third = page.locator(".course-question-box").nth(2)
+        choose_right(third, q3)
+        expect(third.locator(".course-feedback")).to_contain_text("✔ Goed.")
+        assert [(a.question, a.correct) for a in _all_answers(store)][-1] == (q3.id, True)
+        assert len({a.learner_id for a in _all_answers(store)}) == 1
+        handoff = tmp_path / "course-data" / "handoff"  # the app left the preheated kernel a note; it read it
+        assert handoff.is_dir() and list(handoff.iterdir()) == []
         if kind == "sqlite":
             _finish_course(page, base, tmp_path)
             _trainer(browser, base, group)

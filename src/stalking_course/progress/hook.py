@@ -31,6 +31,7 @@ _assessment_recorded = False
 _completed = False
 _hooked = False
 _warned = False
+_watching = False
 _present = []  # quiz questions of a live deck still without their group-results button
 PRESENT_ENV = "COURSE_PRESENT_GROUP"  # `COURSE_PRESENT_GROUP=<group code> make present ...`
 
@@ -88,11 +89,53 @@ def register(element) -> None:
     if os.environ.get(PRESENT_ENV) and hasattr(getattr(element, "question", None), "options"):
         _present.append(element)  # the live deck: a "the group's answers" button under each quiz question
         _hook_cells()
-    if learner() is None:
+    if learner() is None and not _pool_kernel():
         return
     _elements.append(element)
     _pending.append(element)
     _hook_cells()
+
+
+def _pool_kernel() -> bool:
+    """A preheated kernel: it rendered the page before anyone asked for it, so it learns its trainee (if
+    any) when the app hands it over (identity.handoff_path)."""
+    return os.environ.get("VOILA_PREHEAT") == "True" and _learner in (None, ...)
+
+
+def _watch_for_handoff() -> None:
+    """In a preheated kernel: look for the app's hand-over note (in the kernel's own event loop, between
+    messages); when it names a trainee, record from then on and show their earlier answers."""
+    global _watching
+    if _watching:
+        return
+    kernel_id = os.environ.get("VOILA_KERNEL_ID", "")
+    if not kernel_id:
+        return
+    from tornado.ioloop import PeriodicCallback
+
+    path = identity.handoff_path(kernel_id)
+
+    def check():
+        global _learner
+        try:
+            text = path.read_text().strip()
+        except FileNotFoundError:
+            return
+        except OSError:
+            log.exception("could not read the hand-over note")
+            text = ""
+        watcher.stop()
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        _learner = text or None
+        if _learner:
+            after_cell()
+
+    watcher = PeriodicCallback(check, 200)
+    watcher.start()
+    _watching = True
 
 
 def _hook_cells() -> None:
@@ -126,6 +169,11 @@ def checked(element, right: bool) -> None:
 
 
 def after_cell() -> None:
+    if learner() is None:
+        if _pool_kernel() and _pending:
+            _watch_for_handoff()
+        add_group_results()
+        return
     warn_before_final = page_id() == FINAL and bool(_pending)
     resume()
     add_group_results()
@@ -274,9 +322,9 @@ def certificate_link_html(lang: str) -> str:
 
 
 def _reset_for_tests() -> None:
-    global _learner, _page, _replaying, _assessment_recorded, _completed, _warned
+    global _learner, _page, _replaying, _assessment_recorded, _completed, _warned, _watching
     _learner = _page = ...
-    _warned = False
+    _warned = _watching = False
     _elements.clear()
     _present.clear()
     _pending.clear()

@@ -79,6 +79,23 @@ def normalise_pseudonym(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+def handoff_path(kernel_id: str) -> Path:
+    """Where the app leaves the learner id for a preheated kernel it hands to a page (only the app writes it:
+    the folder is the app's own, mode 700)."""
+    safe = "".join(ch for ch in kernel_id if ch.isalnum() or ch == "-")[:64]
+    return data_dir() / "handoff" / safe
+
+
+def write_handoff(kernel_id: str, learner: str) -> None:
+    path = handoff_path(kernel_id)
+    path.parent.mkdir(exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(learner)
+    os.replace(tmp, path)  # the kernel never reads half a note
+
+
 def kernel_learner() -> str | None:
     """The learner of this kernel: set by the app (standalone) or the hub's user (hashed), else None."""
     learner = os.environ.get(LEARNER_ENV, "").strip()

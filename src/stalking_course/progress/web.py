@@ -2,8 +2,9 @@
 
 `install(app, handlers)` is the one call from CourseVoila.init_handlers: it adds these pages before the
 catch-all 404, and swaps the course's page handler for one that hands the trainee's id to the page's
-kernel (in the kernel's environment, never through the browser; a joined trainee's page gets a fresh
-kernel, since a preheated one started before anyone asked for it).
+kernel: in a new kernel's environment, or, for a preheated kernel that rendered the page before anyone asked,
+in a hand-over note in the data folder named after the kernel id, which the kernel picks up; never through
+the browser.
 
 Who is who: a trainee's browser holds a signed, HTTP-only cookie with their random learner id (signed
 with a key derived from the data folder's key file, so it survives a restart). The trainer logs in with
@@ -534,10 +535,19 @@ class _KernelManagerFor:
         kwargs["env"] = env
         return self._manager.start_kernel(*args, **kwargs)
 
+    async def get_rendered_notebook(self, *args, **kwargs):
+        """A preheated kernel taken for this page: leave it a note with the trainee's id (empty: nobody)."""
+        result = await self._manager.get_rendered_notebook(*args, **kwargs)
+        try:
+            await db(identity.write_handoff, result[2], self._learner or "")
+        except Exception:  # noqa: BLE001 - the page still works; it just does not record
+            log.exception("could not hand the learner id to a preheated kernel")
+        return result
+
 
 def learner_aware(handler_class):
     class LearnerAwareHandler(handler_class):
-        _course_learner = None
+        _course_learner = _course_path = None
 
         @property
         def kernel_manager(self):
@@ -545,11 +555,14 @@ def learner_aware(handler_class):
 
         async def get(self, path=None):
             self._course_learner = await ProgressPage.learner(self)
+            self._course_path = path
             return await super().get(path)
 
         def should_use_rendered_notebook(self, *args, **kwargs):
-            if self._course_learner:
-                return False  # a preheated kernel rendered the page before anyone asked: not theirs
+            from ..course import course
+
+            if self._course_learner and self._course_path in (course().start.path(lang) for lang in LANGS):
+                return False  # the start page shows this trainee's progress as it renders: a fresh kernel
             return super().should_use_rendered_notebook(*args, **kwargs)
 
     LearnerAwareHandler.__name__ = f"LearnerAware{handler_class.__name__}"
@@ -587,6 +600,9 @@ def install(app, handlers: list, page_handler=None) -> list:
 
 
 def _start(app) -> None:
+    import shutil
+
+    shutil.rmtree(identity.data_dir() / "handoff", ignore_errors=True)  # notes for kernels of an earlier run
     try:
         store = _store()
         days = retention_days()
