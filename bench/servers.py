@@ -4,6 +4,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -49,6 +50,21 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not answer within {timeout} s: see {self.log_path}")
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_pool(self, notebook: str, size: int, timeout: float = 240) -> bool:
+        """Wait until the preheated pool of notebook is full again (Voila logs it) after it was last used."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.log_text()
+            uses = list(re.finditer(rf"Using pre-heated kernel: \S+ for {re.escape(notebook)}", text))
+            used = uses[-1].end() if uses else 0
+            if f"Kernel pool of {notebook} is filled with {size} kernel(s)" in text[used:]:
+                return True
+            time.sleep(1)
+        return False
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -126,11 +142,20 @@ def start_course(port: int, workdir: Path, extra: list = (), name: str = "course
 
 
 def start_stock(port: int, workdir: Path, notebook: str) -> Server:
-    """Plain `voila NOTEBOOK` with default settings: no config file (empty config dir, neutral cwd)."""
+    """Plain `voila notebooks/` with default settings: no config file (empty config dir, neutral cwd). It serves
+    the folder, so a trainee can open the next lesson as on the course app."""
     cwd = workdir / "stock"
     cwd.mkdir(exist_ok=True)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cwd / "config"))
     voila = shutil.which("voila", path=str(Path(PYTHON).parent)) or "voila"
-    cmd = [voila, str(REPO / notebook), f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser"]
+    cmd = [voila, str(REPO / "notebooks"), f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser"]
     url = f"http://127.0.0.1:{port}/"
-    return Server("stock", cmd, url, url, cwd, env, workdir / "stock.log")
+    page = f"{url}voila/render/{Path(notebook).relative_to('notebooks').as_posix()}"
+    return Server("stock", cmd, url, page, cwd, env, workdir / "stock.log")
+
+
+def lesson_url(server: Server, notebook: str) -> str:
+    """The URL of another lesson on the same server (notebook: its path under the repository)."""
+    if server.name == "stock":
+        return f"{server.url}voila/render/{Path(notebook).relative_to('notebooks').as_posix()}"
+    return f"{server.url}voila/render/{notebook}"

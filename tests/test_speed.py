@@ -28,7 +28,8 @@ CLASS = 3
 @pytest.fixture(scope="module")
 def classroom_app():
     proc, url = start_app("--CourseVoila.preheat_pages=start", "--CourseVoila.preheat_pages=what-is-stalking",
-                          f"--CourseVoila.classroom={CLASS}", log_name="speed")
+                          f"--CourseVoila.classroom={CLASS}", "--MappingKernelManager.cull_idle_timeout=2",
+                          "--MappingKernelManager.cull_interval=1", log_name="speed")  # short culling: see below
     log = ARTIFACTS / f"speed-{url.rstrip('/').rsplit(':', 1)[1]}.log"
     try:
         wait_for(url + "voila/static/course.css", timeout=90)  # not `/`: that would take a start page's kernel
@@ -73,7 +74,7 @@ def test_class_keeps_the_number_of_kernels_it_states(classroom_app):
         if len(kernel_files(log)) >= expected:
             break
         time.sleep(0.2)
-    time.sleep(1)
+    time.sleep(4)  # past the (short) idle timeout: kernels waiting in a pool are not culled
     assert len(kernel_files(log)) == expected
 
 

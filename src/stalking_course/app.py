@@ -319,8 +319,8 @@ class CourseVoila(Voila):
               f"({uss:.0f} MB each, measured; cap {cap:.0f} MB)", flush=True)
 
     def _hand_over_fresh_pool_kernels(self):
-        """A preheated kernel has been idle in its pool since it rendered the page (the culler leaves pooled
-        kernels alone). When a page takes it, it counts as active again: otherwise the culler may stop it in
+        """A preheated kernel has been idle in its pool since it rendered the page (kept from the culler
+        below). When a page takes it, it counts as active again: otherwise the culler may stop it in
         the second before the browser connects, and the page never gets its widgets."""
         manager = self.kernel_manager
         take = getattr(manager, "get_rendered_notebook", None)
@@ -336,6 +336,21 @@ class CourseVoila(Voila):
             return render_task, rendered_cache, kernel_id
 
         manager.get_rendered_notebook = get_rendered_notebook
+
+        # Kernels waiting in a pool have no connection and do nothing, so the culler would stop them after
+        # cull_idle_timeout (seen in `make bench`: a classroom pool culled, its pages never got their widgets).
+        # A kernel leaves the pool when a page takes it; from then on it is culled like any other.
+        cull = manager.cull_kernel_if_idle
+
+        async def cull_kernel_if_idle(kernel_id):
+            for pool in getattr(manager, "_pools", {}).values():
+                for task in pool:
+                    if task.done() and not task.cancelled() and task.exception() is None \
+                            and task.result().get("kernel_id") == kernel_id:
+                        return None
+            return await cull(kernel_id)
+
+        manager.cull_kernel_if_idle = cull_kernel_if_idle
 
     def render_slots(self):
         if self.concurrent_renders <= 0:
