@@ -177,3 +177,19 @@ def test_an_administrator_can_migrate_and_purge_by_hand(db_url, capsys):
     assert main(["migrate"]) == 0 and f"schema revision: {HEAD}" in capsys.readouterr().out
     assert main(["purge", "30"]) == 0 and "deleted 0 records" in capsys.readouterr().out
     assert main(["purge", "soon"]) == 2
+
+
+def test_a_long_read_never_holds_up_a_trainee_who_answers(store):
+    import time
+
+    from sqlalchemy import text
+
+    learner, _ = store.join(store.create_group())
+    other = Store(store.url, pooled=False)
+    with store.reading() as s:  # e.g. the trainer's report, still reading
+        s.execute(text("SELECT count(*) FROM course_answer")).scalar()
+        started = time.monotonic()
+        other.record_answer(learner, "p", "quiz:b", "q", [1], True)
+        assert time.monotonic() - started < 2
+    other.dispose()
+    assert len(store.answers(learner)) == 1

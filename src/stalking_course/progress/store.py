@@ -124,15 +124,22 @@ class Store:
             if database:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
-        if not pooled:
-            kwargs["poolclass"] = NullPool
+        if not pooled and not self.sqlite:
+            kwargs["poolclass"] = NullPool  # a page kernel connects to PostgreSQL only while it writes
         elif not self.sqlite:
             kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
+        elif not pooled:
+            kwargs.update(pool_size=1, max_overflow=4)  # an open SQLite file costs nothing while idle
         self.engine = create_engine(self.url, **kwargs)
+        # Reads go through the same pool with an option that the SQLite "begin" below sees: a read starts
+        # an ordinary (deferred) transaction, which never waits for writers in WAL mode; a write starts with
+        # BEGIN IMMEDIATE, so writers queue on the busy timeout instead of failing halfway.
+        self.read_engine = self.engine.execution_options(course_read=True)
         if self.sqlite:
             event.listen(self.engine, "connect", _sqlite_connect)
-            event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            event.listen(self.engine, "begin", _sqlite_begin)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.readers = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def engine_path(self) -> str | None:
         from sqlalchemy.engine import make_url
@@ -142,7 +149,7 @@ class Store:
     # ---------------------------------------------------------------- schema
 
     def current_revision(self) -> str | None:
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             try:
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             except Exception:  # noqa: BLE001 - no table yet
@@ -189,6 +196,11 @@ class Store:
         with self.sessions() as s, s.begin():
             yield s
 
+    @contextmanager
+    def reading(self):
+        with self.readers() as s, s.begin():
+            yield s
+
     def dispose(self):
         self.engine.dispose()
 
@@ -209,11 +221,11 @@ class Store:
         code = identity.normalise_code(code)
         if not code or len(code) > 16:
             return None
-        with self.session() as s:
+        with self.reading() as s:
             return s.scalar(select(Group).where(Group.code == code))
 
     def groups(self) -> list:
-        with self.session() as s:
+        with self.reading() as s:
             return list(s.scalars(select(Group).order_by(Group.created_at, Group.id)))
 
     def join(self, group_code: str, pseudonym: str | None = None):
@@ -244,7 +256,7 @@ class Store:
         code = identity.normalise_code(code_or_pseudonym)
         if len(code) == 8:
             hashes.append(identity.keyed_hash("code", code))
-        with self.session() as s:
+        with self.reading() as s:
             learner = s.scalar(select(Learner).where(Learner.code_hash.in_(hashes), Learner.group_id == group.id))
             return learner.id if learner else None
 
@@ -255,11 +267,11 @@ class Store:
                 s.add(Learner(id=learner_id))
 
     def learner_exists(self, learner_id: str) -> bool:
-        with self.session() as s:
+        with self.reading() as s:
             return s.get(Learner, learner_id) is not None
 
     def learner_group(self, learner_id: str) -> str | None:
-        with self.session() as s:
+        with self.reading() as s:
             return s.scalar(select(Group.code).join(Learner, Learner.group_id == Group.id).where(Learner.id == learner_id))
 
     # ---------------------------------------------------------------- recording
@@ -283,7 +295,7 @@ class Store:
         raise RuntimeError("could not record the answer")
 
     def answers(self, learner_id: str, element: str | None = None) -> list:
-        with self.session() as s:
+        with self.reading() as s:
             query = select(Answer).where(Answer.learner_id == learner_id)
             if element is not None:
                 query = query.where(Answer.element == element)
@@ -311,18 +323,18 @@ class Store:
 
     def progress(self, learner_id: str) -> dict:
         """page id -> "done" | "in_progress" (pages not in it: not started)."""
-        with self.session() as s:
+        with self.reading() as s:
             done = set(s.scalars(select(Completion.page).where(Completion.learner_id == learner_id)))
             started = set(s.scalars(select(Answer.page).where(Answer.learner_id == learner_id).distinct()))
         return {**{p: "in_progress" for p in started - done}, **{p: "done" for p in done}}
 
     def best_assessment(self, learner_id: str) -> Assessment | None:
-        with self.session() as s:
+        with self.reading() as s:
             return s.scalar(select(Assessment).where(Assessment.learner_id == learner_id, Assessment.passed.is_(True))
                             .order_by(Assessment.percent.desc(), Assessment.created_at.desc()).limit(1))
 
     def last_assessment_time(self, learner_id: str):
-        with self.session() as s:
+        with self.reading() as s:
             return s.scalar(select(func.max(Assessment.created_at)).where(Assessment.learner_id == learner_id))
 
     def verify(self, code: str) -> Assessment | None:
@@ -330,12 +342,12 @@ class Store:
         if not code or len(code) > 16:
             return None
         code = "-".join(code[i:i + 5] for i in range(0, len(code), 5))
-        with self.session() as s:
+        with self.reading() as s:
             return s.scalar(select(Assessment).where(Assessment.verify_code == code, Assessment.passed.is_(True)))
 
     def export(self, learner_id: str) -> dict:
         """Everything stored about one learner (the "my data" download)."""
-        with self.session() as s:
+        with self.reading() as s:
             learner = s.get(Learner, learner_id)
             if learner is None:
                 return {}
@@ -401,7 +413,7 @@ class Store:
         group = self.group(code)
         if group is None:
             return None
-        with self.session() as s:
+        with self.reading() as s:
             ids = select(Learner.id).where(Learner.group_id == group.id)
             joined = s.scalar(select(func.count()).select_from(Learner).where(Learner.group_id == group.id))
             completion = dict(s.execute(select(Completion.page, func.count()).where(Completion.learner_id.in_(ids))
@@ -439,7 +451,7 @@ class Store:
 
     def answer_distribution(self, element: str, question: str, group_code: str | None = None) -> dict:
         """First answers to one question: json(chosen) -> number of trainees (for the live results slide)."""
-        with self.session() as s:
+        with self.reading() as s:
             query = select(Answer.chosen).where(Answer.element == element, Answer.question == question,
                                                 Answer.first_try.is_(True))
             if group_code:
@@ -452,6 +464,10 @@ class Store:
                 key = json.dumps(chosen, sort_keys=True)
                 counts[key] = counts.get(key, 0) + 1
             return counts
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("course_read") else "BEGIN IMMEDIATE")
 
 
 def _sqlite_connect(dbapi_connection, _record):
