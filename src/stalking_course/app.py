@@ -352,6 +352,34 @@ class CourseVoila(Voila):
 
         manager.cull_kernel_if_idle = cull_kernel_if_idle
 
+        # Pools start and render their kernels a few at a time: a classroom pool of 30 all at once took both
+        # cores for a minute and made kernels race for the same ports ("Address already in use", seen in
+        # `make bench`); a few at a time, the pages being served now come first.
+        initialize = manager._initialize
+        slots = asyncio.Semaphore(2)
+
+        async def _initialize(*args, **kwargs):
+            async with slots:
+                return await initialize(*args, **kwargs)
+
+        manager._initialize = _initialize
+
+        # A pool kernel that failed to start is dropped (and replaced) before a page could be given it.
+        pool_size = manager.get_pool_size
+
+        def get_pool_size(notebook_name):
+            pool = manager._pools.get(notebook_name) or []
+            failed = [t for t in pool if t.done() and (t.cancelled() or t.exception() is not None)]
+            for task in failed:
+                pool.remove(task)
+            if failed:
+                self.log.warning("%d kernel(s) of the pool of %s failed to start; replacing them", len(failed),
+                                 notebook_name)
+                manager.fill_if_needed(delay=0, notebook_name=notebook_name)
+            return pool_size(notebook_name)
+
+        manager.get_pool_size = get_pool_size
+
     def render_slots(self):
         if self.concurrent_renders <= 0:
             return contextlib.nullcontext()
