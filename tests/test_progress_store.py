@@ -193,3 +193,13 @@ def test_a_long_read_never_holds_up_a_trainee_who_answers(store):
         assert time.monotonic() - started < 2
     other.dispose()
     assert len(store.answers(learner)) == 1
+
+
+def test_a_try_the_database_already_has_is_numbered_after_it(store):
+    learner, _ = store.join(store.create_group())
+    assert store.record_answer(learner, "p", "quiz:b", "q", [0], False, attempt=1) == 1
+    # a second tab of the same page, whose kernel also thinks this is the first try
+    assert store.record_answer(learner, "p", "quiz:b", "q", [1], True, attempt=1) == 2
+    assert [(a.attempt, a.first_try) for a in store.answers(learner)] == [(1, True), (2, False)]
+    hub = identity.hub_learner_id("someone")  # no learner row yet: the careful path adds it
+    assert store.record_answer(hub, "p", "quiz:b", "q", [1], True, attempt=1) == 1

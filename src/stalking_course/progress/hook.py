@@ -161,7 +161,8 @@ def checked(element, right: bool) -> None:
     if key is None:
         return
     try:
-        _store().record_answer(learner(), page_id(), key[0], key[1], getattr(element, "_last_checked", None), right)
+        _store().record_answer(learner(), page_id(), key[0], key[1], getattr(element, "_last_checked", None), right,
+                               attempt=getattr(element, "attempts", None))
         _check_page_done()
     except Exception:  # noqa: BLE001 - recording must never break the page
         log.exception("could not record an answer")

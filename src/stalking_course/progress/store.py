@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, create_engine, delete,
-                        event, func, select, text)
+                        event, func, insert, select, text)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -276,9 +276,21 @@ class Store:
 
     # ---------------------------------------------------------------- recording
 
-    def record_answer(self, learner_id: str, page: str, element: str, question: str, chosen, correct: bool) -> int:
-        """Store one checked answer; returns its attempt number (1 = first try)."""
+    def record_answer(self, learner_id: str, page: str, element: str, question: str, chosen, correct: bool,
+                      attempt: int | None = None) -> int:
+        """Store one checked answer; returns its attempt number (1 = first try). `attempt` is the kernel's own
+        count: tried first as one plain INSERT; if the database already has that try (another tab, a retake),
+        the number is taken from the database instead."""
         chosen = _plain(chosen)
+        if attempt:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(Answer.__table__).values(
+                        learner_id=learner_id, page=page, element=element, question=question, chosen=chosen,
+                        correct=bool(correct), attempt=attempt, first_try=attempt == 1, created_at=now()))
+                return attempt
+            except IntegrityError:
+                pass  # that try is taken, or a hub user's first answer (no learner row yet): the careful way
         for _ in range(3):
             try:
                 with self.session() as s:
