@@ -7,7 +7,10 @@ import pytest
 
 from helpers import page_ids, page_params, read_notebook, sources
 
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|@import\s+(?:url\()?["']?https?:|url\(\s*["']?https?:|import\s*\(?\s*["']https?:""", re.I)
+# What a page would fetch from elsewhere: a src, a <link href> (stylesheets, preloads), CSS imports and urls,
+# script imports. A plain link (<a href>) to an organisation's website loads nothing.
+EXTERNAL = re.compile(r"""\bsrc\s*=\s*["']?(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//|"""
+                      r"""@import\s+(?:url\()?["']?https?:|url\(\s*["']?https?:|import\s*\(?\s*["']https?:""", re.I)
 WIDGET_CALLS = ("show_quiz", "show_referral_guide", "show_signal_sorter", "show_case", "show_cases", "show_final_assessment", "show_diary")
 
 
