@@ -364,14 +364,31 @@ class CourseVoila(Voila):
 
         manager._initialize = _initialize
 
-        # A pool kernel that failed to start is dropped (and replaced) before a page could be given it.
+        # A pool kernel that failed to start or died is dropped (and replaced) before a page is given it: the
+        # page would wait for its HTML for ever (seen in `make bench` after a port clash).
         pool_size = manager.get_pool_size
+
+        def unusable(task) -> bool:
+            if not task.done():
+                return False
+            if task.cancelled() or task.exception() is not None:
+                return True
+            content = task.result()
+            try:
+                process = getattr(manager.get_kernel(content["kernel_id"]).provisioner, "process", None)
+            except KeyError:
+                return True
+            render = content.get("task")
+            return ((process is not None and process.poll() is not None)
+                    or (render is not None and render.done() and (render.cancelled() or render.exception() is not None)))
 
         def get_pool_size(notebook_name):
             pool = manager._pools.get(notebook_name) or []
-            failed = [t for t in pool if t.done() and (t.cancelled() or t.exception() is not None)]
+            failed = [t for t in pool if unusable(t)]
             for task in failed:
                 pool.remove(task)
+                if not task.cancelled() and task.exception() is None:
+                    asyncio.ensure_future(manager.shutdown_kernel(task.result()["kernel_id"], now=True))
             if failed:
                 self.log.warning("%d kernel(s) of the pool of %s failed to start; replacing them", len(failed),
                                  notebook_name)
