@@ -51,6 +51,9 @@ GOALS = {"text_ratio": 0.2, "tti_ratio": 0.5, "link_cold_ratio": 0.35, "link_war
          "p95_tti_ratio": 3, "kernel_uss_mb": 60, "lighthouse_mobile": 80, "lighthouse_desktop": 95, "cls": 0.1}
 
 
+FAILED = []  # visits that did not finish (reported in latest.json and under the table)
+
+
 def median(values):
     return statistics.median(values) if values else float("nan")
 
@@ -76,11 +79,19 @@ def browser_runs(all_servers: list, runs: int) -> dict:
         browser = launch(p)
         try:
             for server in all_servers:  # a warm-up visit each (first compile of templates, disk cache)
-                one_visit(browser, server.page_url)
+                try:
+                    one_visit(browser, server.page_url, 60_000)
+                except Exception as error:
+                    log(f"  {server.name:11} warm-up visit failed: {str(error).splitlines()[0]}")
             for i in range(runs):
                 order = all_servers[i % len(all_servers):] + all_servers[:i % len(all_servers)]
                 for server in order:  # rotate, so no server always comes first or last
-                    visit = one_visit(browser, server.page_url)
+                    try:
+                        visit = one_visit(browser, server.page_url)
+                    except Exception as error:  # counted, not hidden: the table says how many failed
+                        log(f"  {server.name:11} visit {i + 1} FAILED: {str(error).splitlines()[0]}")
+                        FAILED.append(f"{server.name} visit {i + 1}: {str(error).splitlines()[0]}")
+                        continue
                     out[server.name].append(visit)
                     log(f"  {server.name:11} visit {i + 1}: text {visit['text_s']:.2f} s, interactive "
                         f"{visit['tti_s']:.2f} s, {visit['requests']} requests, {visit['bytes'] // 1024} kB")
@@ -101,7 +112,12 @@ def link_runs(pairs: list, runs: int) -> dict:
         try:
             for i in range(runs):
                 for server, first, following in (pairs if i % 2 == 0 else pairs[::-1]):
-                    cold, warm = link_visits(browser, first, following)
+                    try:
+                        cold, warm = link_visits(browser, first, following)
+                    except Exception as error:
+                        log(f"  {server.name:11} link run {i + 1} FAILED: {str(error).splitlines()[0]}")
+                        FAILED.append(f"{server.name} link run {i + 1}: {str(error).splitlines()[0]}")
+                        continue
                     out[server.name]["cold"].append(cold)
                     out[server.name]["warm"].append(warm)
                     log(f"  {server.name:11} link run {i + 1}: cold {cold['tti_s']:.1f} s {cold['bytes'] // 1024} kB, "
@@ -278,6 +294,8 @@ def table(result: dict) -> str:
     lines = [fmt(head), "-" * (sum(widths) + 6)] + [fmt(r) for r in rows]
     lines.append("")
     lines.append("goals: " + ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in result["goals_met"].items()))
+    if result.get("failed_visits"):
+        lines.append(f"failed visits (left out of the medians): {result['failed_visits']}")
     m = result["machine"]
     lines.append(f"machine: {m['cpus']} CPUs, load average {m['load_average_start']} at start, {m['load_average']} at end")
     return "\n".join(lines)
@@ -429,6 +447,7 @@ def main(argv=None) -> int:
                           "stock": "voila notebooks/ with default settings"}
     result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                          "load_average_start": load_start, "load_average": [round(x, 2) for x in os.getloadavg()]}
+    result["failed_visits"] = FAILED
     result["duration_s"] = round(time.time() - started)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -88,7 +88,7 @@ def visit(page, url: str, timeout_ms: int = 180_000) -> dict:
     }
 
 
-def one_visit(browser, url: str, timeout_ms: int = 180_000) -> dict:
+def one_visit(browser, url: str, timeout_ms: int = 60_000) -> dict:
     """A fresh profile (empty cache) on localhost."""
     context, page = new_context(browser)
     try:
@@ -97,7 +97,7 @@ def one_visit(browser, url: str, timeout_ms: int = 180_000) -> dict:
         context.close()
 
 
-def link_visits(browser, first_url: str, next_url: str, timeout_ms: int = 300_000) -> tuple:
+def link_visits(browser, first_url: str, next_url: str, timeout_ms: int = 150_000) -> tuple:
     """Over the emulated classroom link: a first lesson in a fresh browser, then the next lesson in the
     same browser (what its cache kept is not fetched again)."""
     context, page = new_context(browser, link=True)
