@@ -222,3 +222,17 @@ def test_trainer_view_needs_the_token_and_hides_small_numbers(app, store):
     assert status == 200 and f"Group {code} and all its data have been deleted" in html.decode()
     assert store.group(code) is None and all(store.answers(learner) == [] for learner in learners)
     assert trainer.get(f"trainer/group/{code}?lang=en")[0] == 404
+
+
+def test_guessing_codes_is_stopped_after_thirty_wrong_tries(app, store):
+    """(Last in this file: it leaves this address blocked for ten minutes.)"""
+    base, _ = app
+    group = store.create_group()
+    _t, _s, html = join(base, group)
+    code = re.search(r'id="course-personal-code">([A-Z0-9-]+)<', html).group(1)
+    guesser = Browser(base)
+    statuses = [guesser.post("course/join", "course/join", do="return", group=group, code=f"AAAA-{n:04d}",
+                             lang="en")[0] for n in range(30)]
+    assert statuses[0] == 400 and set(statuses) <= {400, 429}  # earlier tests here used a few of the thirty
+    status, html, _ = guesser.post("course/join", "course/join", do="return", group=group, code=code, lang="en")
+    assert status == 429 and "Too many tries" in html.decode() and guesser.cookie("course_learner") is None

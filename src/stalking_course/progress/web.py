@@ -235,6 +235,34 @@ class ProgressPage(tornado.web.RequestHandler):
         return bool(value) and hmac.compare_digest(value.decode(), _token_tag())
 
 
+class Attempts:
+    """Failed "come back" tries per address: codes cannot be guessed by trying many (in memory, per app)."""
+
+    LIMIT, WINDOW = 30, 600.0
+
+    def __init__(self):
+        self.failures = {}
+
+    def blocked(self, address: str) -> bool:
+        import time
+
+        now_ = time.monotonic()
+        recent = [t for t in self.failures.get(address, []) if now_ - t < self.WINDOW]
+        self.failures[address] = recent
+        if len(self.failures) > 10_000:  # forget the oldest addresses rather than grow without bound
+            for key in list(self.failures)[:5_000]:
+                del self.failures[key]
+        return len(recent) >= self.LIMIT
+
+    def failed(self, address: str) -> None:
+        import time
+
+        self.failures.setdefault(address, []).append(time.monotonic())
+
+
+RETURN_TRIES = Attempts()
+
+
 class JoinHandler(ProgressPage):
     async def get(self):
         learner = await self.learner()
@@ -252,8 +280,12 @@ class JoinHandler(ProgressPage):
             return self._again(403, t["progress_err_form"], group)
         store = _store()
         if self.get_body_argument("do", "join") == "return":
+            address = self.request.remote_ip or ""
+            if RETURN_TRIES.blocked(address):
+                return self._again(429, t["progress_err_too_many"], group)
             learner = await db(store.come_back, group, self.get_body_argument("code", "")[:200])
             if not learner:
+                RETURN_TRIES.failed(address)
                 return self._again(400, t["progress_err_return"], group)
             self.remember(learner)
             return self.page("join.html", "progress_joined_title", messages=[("right", t["progress_welcome_back"])],
