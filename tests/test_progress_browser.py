@@ -13,6 +13,7 @@ import subprocess
 from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, start_app, stop, wait_for
+from progress_fixtures import wait_until
 
 TOKEN = "browser-trainer-token"
 LESSON = "voila/render/notebooks/nl/01_wat-is-stalking.ipynb"
@@ -74,6 +75,9 @@ def test_a_trainee_keeps_every_answer_through_a_killed_app(db_url, store, browse
         # and learns who this trainee is when the app hands it over (the start page, preheated too, is not
         # taken from the pool by a trainee who joined: it shows their progress as it renders)
         proc, base = start(f"progress-browser-{kind}-restarted", "what-is-stalking", "start")
+        log = ARTIFACTS / f"progress-browser-{kind}-restarted-{base.rstrip('/').rsplit(':', 1)[1]}.log"
+        filled = f"Kernel pool of {LESSON.split('render/', 1)[1]} is filled"
+        assert wait_until(lambda: filled in log.read_text(errors="replace"), timeout=90), "lesson 1 never preheated"
         page.goto(base + LESSON)  # the same browser: its cookie still says who this is
         first, second = page.locator(".course-question-box").nth(0), page.locator(".course-question-box").nth(1)
         expect(first.locator(".course-feedback")).to_contain_text("Je eerdere antwoord")
