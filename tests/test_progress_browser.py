@@ -91,7 +91,7 @@ def test_a_trainee_keeps_every_answer_through_a_killed_app(db_url, store, browse
         third = page.locator(".course-question-box").nth(2)
         choose_right(third, q3)
         expect(third.locator(".course-feedback")).to_contain_text("✔ Goed.")
-        assert [(a.question, a.correct) for a in _all_answers(store)][-1] == (q3.id, True)
+        assert [(a.page, a.question, a.correct) for a in _all_answers(store)][-1] == ("what-is-stalking", q3.id, True)
         assert len({a.learner_id for a in _all_answers(store)}) == 1
         handoff = tmp_path / "course-data" / "handoff"  # the app left the preheated kernel a note; it read it
         assert handoff.is_dir() and list(handoff.iterdir()) == []

@@ -12,6 +12,7 @@ Importing this module is cheap; SQLAlchemy is imported only for a trainee who jo
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -53,19 +54,20 @@ def page_id() -> str:
     """The page this kernel shows: from the request path Voila puts in the kernel's environment."""
     global _page
     if _page is ...:
-        _page = ""
         script = os.environ.get("SCRIPT_NAME", "")
         marker = "/voila/render/"
-        if marker in script:
-            path = script.split(marker, 1)[1]
-            try:
-                from ..course import course
-
-                found = course().by_path().get(path)
-                _page = found[0].id if found else ""
-            except Exception:  # noqa: BLE001 - no page id: answers are still recorded
-                _page = ""
+        _page = _page_of(script.split(marker, 1)[1]) if marker in script else ""
     return _page
+
+
+def _page_of(notebook: str) -> str:
+    try:
+        from ..course import course
+
+        found = course().by_path().get(notebook)
+        return found[0].id if found else ""
+    except Exception:  # noqa: BLE001 - no page id: answers are still recorded
+        return ""
 
 
 def element_key(element) -> tuple | None:
@@ -116,20 +118,22 @@ def _watch_for_handoff() -> None:
     path = identity.handoff_path(kernel_id)
 
     def check():
-        global _learner
+        global _learner, _page
         try:
-            text = path.read_text().strip()
+            note = json.loads(path.read_text())
         except FileNotFoundError:
             return
-        except OSError:
+        except (OSError, ValueError):
             log.exception("could not read the hand-over note")
-            text = ""
+            note = {}
         watcher.stop()
         try:
             path.unlink()
         except OSError:
             pass
-        _learner = text or None
+        if note.get("notebook") and not page_id():
+            _page = _page_of(note["notebook"])
+        _learner = note.get("learner") or None
         if _learner:
             after_cell()
 

@@ -86,13 +86,17 @@ def handoff_path(kernel_id: str) -> Path:
     return data_dir() / "handoff" / safe
 
 
-def write_handoff(kernel_id: str, learner: str) -> None:
+def write_handoff(kernel_id: str, learner: str, notebook: str = "") -> None:
+    """The note: the learner id ("" for nobody) and the page's notebook path (a preheated kernel's
+    environment has no request path)."""
+    import json
+
     path = handoff_path(kernel_id)
     path.parent.mkdir(exist_ok=True, mode=0o700)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
-        fh.write(learner)
+        json.dump({"learner": learner, "notebook": notebook}, fh)
     os.replace(tmp, path)  # the kernel never reads half a note
 
 

@@ -571,7 +571,8 @@ class _KernelManagerFor:
         """A preheated kernel taken for this page: leave it a note with the trainee's id (empty: nobody)."""
         result = await self._manager.get_rendered_notebook(*args, **kwargs)
         try:
-            await db(identity.write_handoff, result[2], self._learner or "")
+            notebook = kwargs.get("notebook_name") or (args[0] if args else "")
+            await db(identity.write_handoff, result[2], self._learner or "", str(notebook))
         except Exception:  # noqa: BLE001 - the page still works; it just does not record
             log.exception("could not hand the learner id to a preheated kernel")
         return result
