@@ -47,7 +47,7 @@ def learner() -> str | None:
 def _store():
     from .store import get_store
 
-    return get_store(pooled=False)  # a kernel opens a connection only while it writes
+    return get_store(pooled=False)  # one SQLite connection per kernel; PostgreSQL only while it writes
 
 
 def page_id() -> str:
