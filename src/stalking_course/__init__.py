@@ -7,7 +7,7 @@ imported costs tens of megabytes more than one without).
 import importlib
 
 _EXPORTS = {
-    "page_header": "chrome", "page_footer": "chrome", "show_facts": "chrome", "lesson_overview": "chrome", "content_notice": "chrome",
+    "page_header": "chrome", "page_footer": "chrome", "show_facts": "chrome", "lesson_overview": "chrome", "progress_overview": "chrome", "content_notice": "chrome",
     "show_quiz": "quiz", "advise": "referral", "show_referral_guide": "guide",
     "ContentError": "content",
     "show_case": "cases", "show_cases": "cases",

@@ -117,7 +117,7 @@ def lesson_overview(lang: str) -> None:
     """The start page's list of lessons and exercises, with minutes and objectives, from course.yaml."""
     t, c = ui(lang), course()
     here = c.start.path(lang)
-    box, marks = progress_hook.overview(lang)  # the join link, or this trainee's progress and next step
+    _, marks = progress_hook.overview(lang)  # this trainee's mark per page (done / in progress)
     blocks = []
     for kind in ("lesson", "exercise", "page"):
         pages = c.of_kind(kind)
@@ -134,8 +134,15 @@ def lesson_overview(lang: str) -> None:
             items.append(f'<li class="course-toc-item">{prefix}<a href="{escape(relative_link(here, p.path(lang)))}">'
                          f"{escape(p.title[lang])}</a>{marks.get(p.id, '')}{minutes}{objectives}</li>")
         blocks.append(f'<ol class="course-toc course-toc-{kind}">{"".join(items)}</ol>')
-    show_html(f'<div class="course-overview">{box}{"".join(blocks)}</div>')
+    show_html(f'<div class="course-overview">{"".join(blocks)}</div>')
 
 
-__all__ = ["page_header", "page_footer", "show_facts", "lesson_overview", "nav_html", "fact_html",
+def progress_overview(lang: str) -> None:
+    """The start page's progress box: the join link, or this trainee's progress and next step."""
+    box, _ = progress_hook.overview(lang)
+    if box:
+        show_html(box)
+
+
+__all__ = ["page_header", "page_footer", "show_facts", "lesson_overview", "progress_overview", "nav_html", "fact_html",
            "content_notice", "content_notice_html"]
