@@ -28,6 +28,7 @@ LAST_LINK_IN_VIEW = """() => {
 UNREACHABLE = """() => {
   const W = document.documentElement.clientWidth, out = [];
   const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const SIDEWAYS_ON_PURPOSE = 'table, .course-scroll';  // wide tables scroll in their own box (course.css)
   for (const el of document.querySelectorAll('main *')) {
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) continue;
@@ -39,10 +40,22 @@ UNREACHABLE = """() => {
       }
       if (!inBox) out.push(`${name} ends at ${Math.round(r.right)} px`);
     }
-    const o = getComputedStyle(el).overflowX;
-    if ((o === 'hidden' || o === 'clip') && el.scrollWidth > el.clientWidth + 2 && el.textContent.trim()
+    // a box that has to be scrolled sideways although it is no wide table (a long address, say)
+    if (scrolls(el) && el.scrollWidth > el.clientWidth + 2 && !el.matches(SIDEWAYS_ON_PURPOSE)) {
+      out.push(`${name} must be scrolled sideways to read ${el.scrollWidth - el.clientWidth} px`);
+    }
+    // content wider than its box (a long word or address) that a box around it cuts off
+    if (el.scrollWidth > el.clientWidth + 2 && el.textContent.trim()
         && !el.matches('select, input, textarea, .widget-dropdown, .widget-dropdown *')) {
-      out.push(`${name} cuts off ${el.scrollWidth - el.clientWidth} px of its content`);
+      const contentRight = r.left + el.scrollWidth;
+      for (let a = el; a && a !== document.body; a = a.parentElement) {
+        const o = getComputedStyle(a).overflowX;
+        if (scrolls(a)) break;
+        if ((o === 'hidden' || o === 'clip') && contentRight > a.getBoundingClientRect().right + 2) {
+          out.push(`${name} is cut off by ${a.tagName.toLowerCase()}.${String(a.className).split(' ')[0]}`);
+          break;
+        }
+      }
     }
   }
   return out.slice(0, 10);

@@ -30,7 +30,7 @@ class ReferralGuide:
         t = ui(lang)
         options = [(t["guide_choose"], CHOOSE)] + [(relation_label(r, lang, short=True), r) for r in relations()]
         self.relation = W.Dropdown(options=options, value=CHOOSE, description=t["guide_relation"],
-                                   style={"description_width": "initial"}, layout=W.Layout(width="100%"))
+                                   style={"description_width": "initial"}, layout=W.Layout(width="auto"))
         self.relation.add_class("course-guide-relation")
         self.danger = W.Checkbox(value=False, description=t["guide_danger"], indent=False, layout=W.Layout(width="auto"))
         self.answer = W.HTML("")
