@@ -114,8 +114,11 @@ def stop(proc) -> None:
 
 @pytest.fixture(scope="session")
 def course_server():
-    """The course app, started once per test session; yields its base URL."""
-    proc, url = start_app(log_name="course-server")
+    """The course app, started once per test session; yields its base URL. Pages fetched without a browser
+    (over HTTP only) start a kernel that nothing ever connects to: the culler stops those after two
+    minutes here, instead of the app's hour, so a long run never fills the app up to its kernel cap."""
+    proc, url = start_app("--MappingKernelManager.cull_idle_timeout=120", "--MappingKernelManager.cull_interval=15",
+                          log_name="course-server")
     try:
         wait_for(url)
         yield url
@@ -149,4 +152,17 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     pg = context.new_page()
     yield pg
-    context.close()
+    leave(context)
+
+
+def leave(page_or_context) -> None:
+    """Close a page (or every page of a context) the way a trainee leaves it: the page's unload beacon
+    stops its kernel. A plain close() skips that, and the shared course server then fills up with
+    kernels until it answers 'busy'."""
+    pages = getattr(page_or_context, "pages", None)
+    for pg in (pages if pages is not None else [page_or_context]):
+        try:
+            pg.goto("about:blank", timeout=10_000)
+        except Exception:  # noqa: BLE001 - a page that is already gone has no kernel to stop
+            pass
+    page_or_context.close()

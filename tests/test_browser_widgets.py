@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, leave
 from stalking_course.content import fact, ui
 from stalking_course.course import course
 from stalking_course.questions import bank
@@ -41,7 +41,7 @@ def open_page(browser):
 
     yield _open
     for context in contexts:
-        context.close()
+        leave(context)
 
 
 def shot(pg, name: str) -> None:

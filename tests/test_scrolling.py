@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ARTIFACTS, wait_until_drawn
+from conftest import ARTIFACTS, leave, wait_until_drawn
 from helpers import page_ids, page_params
 
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
@@ -154,7 +154,7 @@ def test_a_page_can_be_read_to_the_end_on_a_laptop(laptop, course_server, page_o
         if page_obj.id in SHOWN:
             shoot(page, f"laptop-{page_obj.id}-{lang}")
     finally:
-        page.close()
+        leave(page)
 
 
 @pytest.mark.parametrize("page_obj,lang", page_params(), ids=page_ids())
@@ -185,4 +185,4 @@ def test_a_page_can_be_read_to_the_end_on_a_phone(phone, course_server, page_obj
         if page_obj.id in SHOWN:
             shoot(page, f"phone-{page_obj.id}-{lang}")
     finally:
-        page.close()
+        leave(page)
