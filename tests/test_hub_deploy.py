@@ -23,7 +23,7 @@ import pytest
 import requests
 import yaml
 
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, REPO, free_port
+from conftest import ARTIFACTS, REPO, free_port
 
 HUB_DIR = REPO / "tests" / "hub"
 CHP = HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -211,44 +211,44 @@ def open_page(hub, s, name, page=START) -> tuple:
 
 # ------------------------------------------------------------------------------------------------ the course
 
-def test_each_trainee_logs_in_lands_on_the_dutch_start_page_and_answers_a_quiz(hub):
-    """Both trainees at the same time, each in a browser context of their own (as two laptops would)."""
-    from playwright.sync_api import expect, sync_playwright
+def test_each_trainee_logs_in_lands_on_the_dutch_start_page_and_answers_a_quiz(hub, browser):
+    """Both trainees at the same time, each in a browser context of their own (as two laptops would). The
+    session's shared browser: a second sync Playwright in the same process fails once the first is running."""
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            pages = {}
-            for name in TRAINEES:
-                page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
-                page.goto(f"{hub.url}/hub/login")
-                page.fill("#username_input", name)
-                page.fill("#password_input", PASSWORD)
-                page.click("#login_submit", no_wait_after=True)
-                pages[name] = page
-            for name, page in pages.items():
-                page.wait_for_url(re.compile(rf"/user/{name}/{re.escape(START)}$"), timeout=60_000)
-                record(name, "log in -> start page", 200, 200)
-                assert page.locator("html").get_attribute("lang") == "nl"
-                expect(page).to_have_title(re.compile("Stalking herkennen"))
-                expect(page.locator(".course-quick-exit").first).to_have_text("Snel weg")
-                expect(page.locator(".course-toc a").first).to_be_visible()
-            for page in pages.values():
-                page.get_by_role("link", name="Wat is stalking?").first.click(no_wait_after=True)
-            for name, page in pages.items():
-                box = page.locator(".course-question-box").nth(0)
-                expect(box).to_be_visible(timeout=60_000)
-                assert page.url.endswith(f"/user/{name}/{LESSON}")
-                box.get_by_label("Iedereen heeft het recht", exact=False).check()
-                box.get_by_role("button", name="Controleer").click()
-                expect(box.locator(".course-feedback")).to_contain_text("✔ Goed", timeout=30_000)
-                expect(box.locator(".course-feedback")).to_contain_text("Uitleg")
-                record(name, "quiz answered in Chromium -> feedback shown", 200, 200)
-                page.screenshot(path=str(ARTIFACTS / f"hub-{name}-quiz.png"))
-            for page in pages.values():
-                page.context.close()
-        finally:
-            browser.close()
+    contexts = []
+    try:
+        pages = {}
+        for name in TRAINEES:
+            contexts.append(browser.new_context(viewport={"width": 1100, "height": 900}))
+            page = contexts[-1].new_page()
+            page.goto(f"{hub.url}/hub/login")
+            page.fill("#username_input", name)
+            page.fill("#password_input", PASSWORD)
+            page.click("#login_submit", no_wait_after=True)
+            pages[name] = page
+        for name, page in pages.items():
+            page.wait_for_url(re.compile(rf"/user/{name}/{re.escape(START)}$"), timeout=60_000)
+            record(name, "log in -> start page", 200, 200)
+            assert page.locator("html").get_attribute("lang") == "nl"
+            expect(page).to_have_title(re.compile("Stalking herkennen"))
+            expect(page.locator(".course-quick-exit").first).to_have_text("Snel weg")
+            expect(page.locator(".course-toc a").first).to_be_visible()
+        for page in pages.values():
+            page.get_by_role("link", name="Wat is stalking?").first.click(no_wait_after=True)
+        for name, page in pages.items():
+            box = page.locator(".course-question-box").nth(0)
+            expect(box).to_be_visible(timeout=60_000)
+            assert page.url.endswith(f"/user/{name}/{LESSON}")
+            box.get_by_label("Iedereen heeft het recht", exact=False).check()
+            box.get_by_role("button", name="Controleer").click()
+            expect(box.locator(".course-feedback")).to_contain_text("✔ Goed", timeout=30_000)
+            expect(box.locator(".course-feedback")).to_contain_text("Uitleg")
+            record(name, "quiz answered in Chromium -> feedback shown", 200, 200)
+            page.screenshot(path=str(ARTIFACTS / f"hub-{name}-quiz.png"))
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def test_a_trainee_can_reach_nothing_but_the_course(hub):

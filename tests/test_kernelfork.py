@@ -6,6 +6,7 @@ so it starts in a second or two."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
 import signal
@@ -26,6 +27,13 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ke
 
 PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel"]
 CLIENT_TIMEOUT = 6.0  # the zygote drops a client that has not sent its request by then
+
+
+def run_on_own_loop(coro):
+    """asyncio.run in a thread of its own: in the full suite the session's sync Playwright browser keeps an
+    event loop running in this thread, and asyncio.run refuses to start inside it."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class Records(logging.Handler):
@@ -118,7 +126,7 @@ def test_a_kernel_that_dies_is_seen_dead_reaped_restarted_and_shut_down(zygote):
         assert not km.has_kernel
         assert wait_until(lambda: not second.is_running(), 5)
 
-    asyncio.run(run())
+    run_on_own_loop(run())
 
 
 async def _not(awaitable):
@@ -155,7 +163,7 @@ def test_a_reused_pid_is_never_signalled(zygote):
             process.kill()
             await km.shutdown_kernel(now=True)
 
-        asyncio.run(run())
+        run_on_own_loop(run())
         time.sleep(0.2)
         assert stranger.poll() is None, "a signal meant for a dead kernel reached another process"
     finally:
@@ -178,7 +186,7 @@ def test_a_slow_client_does_not_hold_up_other_kernel_starts(zygote):
             await km.shutdown_kernel(now=True)
             return took
 
-        took = asyncio.run(run())
+        took = run_on_own_loop(run())
         # Both slow clients are still connected: the kernel start did not wait for either.
         for slow in (half, silent):
             slow.setblocking(False)
@@ -223,7 +231,7 @@ def test_a_failing_validation_is_logged_and_kernels_start_the_usual_way(zygote, 
         finally:
             await km.shutdown_kernel(now=True)
 
-    asyncio.run(run())
+    run_on_own_loop(run())
 
 
 def test_not_linux_means_the_usual_kernels_and_a_log_line(monkeypatch):
