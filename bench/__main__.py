@@ -329,7 +329,7 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="course-bench-"))
     started = time.time()
     load_start = [round(x, 2) for x in os.getloadavg()]
-    from stalking_course.course import course
+    from stalking_course.content.course import course
 
     pages = [(p.id, p.path("nl")) for p in course().pages]
     next_lesson = course().pages[2].path("nl")

@@ -5,7 +5,7 @@ import json
 import re
 
 from stalking_course.content import LANGS, REPO_ROOT
-from stalking_course.course import course
+from stalking_course.content.course import course
 
 PHONE = re.compile(r"(?<![\w-])(?:0\d{3}-\d{4}|1-?1-?2)(?![\w-])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -154,7 +154,7 @@ def _tab_to(page, predicate, limit: int = 300) -> dict:
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_a_quiz_can_be_completed_with_the_keyboard_alone(course_server, context, lang):
     from stalking_course.content import ui
-    from stalking_course.questions import bank
+    from stalking_course.content.questions import bank
 
     t = ui(lang)
     questions = bank(QUIZ_BANK)

@@ -4,11 +4,11 @@ import re
 import pytest
 import yaml
 
-from stalking_course.assessment import BANK, FinalAssessment, settings
+from stalking_course.elements.assessment import BANK, FinalAssessment, settings
 from helpers import edit_yaml
 from stalking_course.content import REPO_ROOT, ContentError
-from stalking_course.course import course
-from stalking_course.questions import bank
+from stalking_course.content.course import course
+from stalking_course.content.questions import bank
 
 
 def text(html):
@@ -167,7 +167,7 @@ def test_there_are_at_least_five_must_pass_referral_items_listed_in_the_data_fil
 def test_the_must_pass_items_cover_every_branch_of_the_referral_rules():
     """Ex-partner, a suspected ex-partner behind an anonymous account, family/carer/house friend,
     someone outside the family, life-threatening."""
-    from stalking_course.referral import advise
+    from stalking_course.content.referral import advise
 
     cases = {qid: (relation, danger) for qid, relation, danger in settings().referral}
     relations = {relation for relation, danger in cases.values()}
@@ -195,7 +195,7 @@ def _service_named(text: str) -> set:
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_right_option_of_each_referral_item_is_what_the_engine_says(lang):
-    from stalking_course.referral import advise
+    from stalking_course.content.referral import advise
 
     questions = {q.id: q for q in bank(BANK)}
     for qid, relation, danger in settings().referral:
@@ -325,7 +325,7 @@ def test_a_bad_pass_mark_is_named(data_copy):
 
 
 def test_a_missing_pass_mark_shows_a_message_not_a_traceback(data_copy, capsys):
-    from stalking_course.assessment import show_final_assessment
+    from stalking_course.elements.assessment import show_final_assessment
 
     edit_yaml(data_copy / "questions" / f"{BANK}.yaml", lambda d: d.pop("pass_mark"))
     assert show_final_assessment("nl") is None

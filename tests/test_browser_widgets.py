@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, leave
 from stalking_course.content import fact, ui
-from stalking_course.course import course
-from stalking_course.questions import bank
+from stalking_course.content.course import course
+from stalking_course.content.questions import bank
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
@@ -156,7 +156,7 @@ def _diary_form(pg):
 
 
 def test_an_out_of_range_diary_date_is_refused_and_a_double_click_adds_once(open_page, course_server):
-    from stalking_course.diary import config
+    from stalking_course.elements.diary import config
 
     t, shared = config()["ui"]["nl"], ui("nl")
     pg = open_page(course_server, "incident-diary", "nl", LAPTOP)

@@ -8,11 +8,11 @@ from html import unescape
 import pytest
 import yaml
 
-from stalking_course.cases import (CASE_FIELDS, FILE, CaseView, case, cases, group_cases, referral_label,
+from stalking_course.elements.cases import (CASE_FIELDS, FILE, CaseView, case, cases, group_cases, referral_label,
                                    referral_options, show_case, show_cases, ui)
 from stalking_course.content import LANGS, REPO_ROOT, ContentError, fact
-from stalking_course.course import course
-from stalking_course.referral import advise, relation_label, relations
+from stalking_course.content.course import course
+from stalking_course.content.referral import advise, relation_label, relations
 
 from helpers import edit_yaml, read_notebook
 

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from stalking_course import pagekit
-from stalking_course.charts import Series, bar_chart, format_number
+from stalking_course.elements import base as pagekit
+from stalking_course.render.charts import Series, bar_chart, format_number
 from stalking_course.content import LANGS, ContentError, fact
-from stalking_course.stats import chart_html, datasets, load, load_table, show_chart, validate_stats
+from stalking_course.elements.chart import chart_html, datasets, load, load_table, show_chart, validate_stats
 
 DATASETS = ("victims-by-age-sex", "online-or-physical", "stalker-relationship-by-sex")
 
@@ -198,7 +198,7 @@ def test_wrapped_category_labels_keep_the_space_between_their_lines(lang):
     """Issue 9: the chart read 'partner orex-partner' and 'eenpartner' (the words of a wrapped label ran together)."""
     import re
 
-    from stalking_course.stats import chart_html
+    from stalking_course.elements.chart import chart_html
 
     html = chart_html("stalker-relationship-by-sex", lang)
     texts = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<text text-anchor="end"[^>]*>(.*?)</text>', html)]

@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from stalking_course.content import LANGS, REPO_ROOT, ContentError, facts, fill
-from stalking_course.course import course
-from stalking_course.questions import bank, bank_ids
+from stalking_course.content.course import course
+from stalking_course.content.questions import bank, bank_ids
 from stalking_course.validate import validate_all
 
 from helpers import EMAIL, PERCENT, PHONE, QUIZ_CALL, edit_yaml, all_notebook_paths, page_ids, page_params, read_notebook, sources
@@ -184,7 +184,7 @@ def test_a_broken_question_bank_shows_a_message_on_the_page_not_a_traceback(data
 
 
 def test_fact_cards_name_their_source_and_flag_medium_confidence():
-    from stalking_course.chrome import fact_html
+    from stalking_course.elements.facts import fact_html
 
     high = fact_html("veilig_thuis_phone", "en")
     assert "0800-2000" in high and "Source: Veilig Thuis Utrecht" in high and "medium confidence" not in high

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from stalking_course.content import LANGS, REPO_ROOT, facts
-from stalking_course.course import course
+from stalking_course.content.course import course
 from helpers import read_notebook
 
 LABEL = {"nl": "uitleg van de cursus", "en": "course explanation"}

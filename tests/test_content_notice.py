@@ -3,7 +3,7 @@ engine does: 112 first, then Veilig Thuis for the (family) dependency relations,
 import pytest
 
 from stalking_course.content import load_yaml
-from stalking_course.referral import advise, relations
+from stalking_course.content.referral import advise, relations
 
 # How the notice names each relation in running text. The ROUTING is not written here: it comes from the
 # engine. A relation added to data/referral.yaml without a word here fails the first test.

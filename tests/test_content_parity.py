@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from stalking_course.course import course
+from stalking_course.content.course import course
 from helpers import read_notebook, sources
 
 PAGES = [p for p in course().pages]

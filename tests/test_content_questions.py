@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from stalking_course.content import data_dir
-from stalking_course.questions import bank, bank_ids
+from stalking_course.content.questions import bank, bank_ids
 
 ALL_OTHER = re.compile(r"alle andere (gevallen van )?stalking|all other (cases of )?stalking", re.I)
 

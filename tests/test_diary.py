@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from stalking_course import pagekit
+from stalking_course.elements import base as pagekit
 from stalking_course.content import LANGS, ContentError, ui
-from stalking_course.diary import (MAX_DESCRIPTION, DiaryEditor, check_entry, config, escalation, load_diary,
+from stalking_course.elements.diary import (MAX_DESCRIPTION, DiaryEditor, check_entry, config, escalation, load_diary,
                                    show_diary_timeline, show_diary_weeks, summary_html, timeline_html,
                                    weekly_counts)
 

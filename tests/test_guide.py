@@ -7,9 +7,11 @@ from html import unescape
 
 import pytest
 
-from stalking_course.content import LANGS, fact, fill_html, link_phones, phone_link, tel_href, ui
-from stalking_course.guide import ReferralGuide, show_referral_guide
-from stalking_course.referral import advise, relation_label, relations
+from stalking_course.content import LANGS, fact, ui
+
+from stalking_course.render.phones import fill_html, link_phones, phone_link, tel_href
+from stalking_course.elements.guide import ReferralGuide, show_referral_guide
+from stalking_course.content.referral import advise, relation_label, relations
 
 
 def text(html: str) -> str:
@@ -140,11 +142,11 @@ def test_the_link_renders_in_markdown_too():
 
 def test_every_html_output_gets_tel_links(monkeypatch):
     """show_html (fact cards, the content notice, the resources page) makes the numbers tappable."""
-    from stalking_course import pagekit
+    from stalking_course.elements import base as pagekit
 
     shown = []
     monkeypatch.setattr(pagekit, "show", lambda obj: shown.append(obj.data))
-    from stalking_course.chrome import show_facts
+    from stalking_course.elements.facts import show_facts
 
     show_facts("veilig_thuis_phone", "emergency_number", lang="nl")
     links = tel_links(shown[-1])

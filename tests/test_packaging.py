@@ -14,8 +14,9 @@ def _name(requirement: str) -> str:
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
     conda = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())["dependencies"]
-    conda_specs = {_name(d): d.replace(" ", "") for d in conda if isinstance(d, str) and _name(d) not in ("python", "pip")}
-    pip_specs = {_name(d): d.replace(" ", "") for d in project["dependencies"]}
+    conda_specs = {_name(d): d.split("#")[0].replace(" ", "") for d in conda if isinstance(d, str) and _name(d) not in ("python", "pip")}
+    # conda has no pip extras ([binary]): conda-forge's package already brings what the extra adds
+    pip_specs = {_name(d): re.sub(r"\[.*?\]", "", d.replace(" ", "")) for d in project["dependencies"]}
     assert conda_specs == pip_specs
 
 

@@ -40,7 +40,7 @@ def choose_right(box, question):
 
 
 def test_a_trainee_keeps_every_answer_through_a_killed_app(db_url, store, browser, tmp_path):
-    from stalking_course.questions import bank
+    from stalking_course.content.questions import bank
 
     kind = "sqlite" if db_url.startswith("sqlite") else "postgresql"
     questions = bank("what-is-stalking")
@@ -113,7 +113,7 @@ def _all_answers(store):
 
 
 def _finish_course(page, base, tmp_path):
-    from stalking_course.questions import bank
+    from stalking_course.content.questions import bank
 
     page.goto(base + "voila/render/notebooks/nl/00_start.ipynb")
     box = page.locator(".course-progress-box")

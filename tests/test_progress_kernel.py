@@ -24,8 +24,8 @@ def kernel(store, monkeypatch):
 
 
 def lesson_quiz():
-    from stalking_course.questions import bank
-    from stalking_course.quiz import Quiz
+    from stalking_course.content.questions import bank
+    from stalking_course.elements.quiz import Quiz
 
     quiz = Quiz(bank("what-is-stalking"), "nl")
     hook.resume()  # what the kernel does after the cell has run
@@ -81,8 +81,8 @@ def test_reopening_the_lesson_shows_earlier_answers_with_feedback(store, kernel)
 
 
 def test_cases_and_signal_exercises_are_recorded_and_resumed(store, kernel):
-    from stalking_course.cases import CaseView, cases
-    from stalking_course.signals import SignalSorter, exercise, exercise_ids
+    from stalking_course.elements.cases import CaseView, cases
+    from stalking_course.elements.signals import SignalSorter, exercise, exercise_ids
 
     learner, new_kernel = kernel
     new_kernel("/voila/render/exercises/nl/01_casussen-verwijzen.ipynb")
@@ -106,7 +106,7 @@ def test_cases_and_signal_exercises_are_recorded_and_resumed(store, kernel):
 
 
 def test_the_final_assessment_is_recorded_once_and_offers_the_certificate(store, kernel):
-    from stalking_course.assessment import FinalAssessment
+    from stalking_course.elements.assessment import FinalAssessment
 
     learner, new_kernel = kernel
     new_kernel("/voila/render/notebooks/nl/10_eindtoets.ipynb")
@@ -172,7 +172,7 @@ def test_a_database_that_is_gone_never_breaks_the_page(tmp_path, monkeypatch, ca
 
 
 def test_the_live_deck_shows_the_groups_answers_to_a_question(store, monkeypatch):
-    from stalking_course.questions import bank
+    from stalking_course.content.questions import bank
 
     question = bank("what-is-stalking")[0]
     right = sorted(question.correct)[0]
@@ -189,7 +189,7 @@ def test_the_live_deck_shows_the_groups_answers_to_a_question(store, monkeypatch
         hook._reset_for_tests()
         monkeypatch.delenv("COURSE_LEARNER", raising=False)
         monkeypatch.setenv("COURSE_PRESENT_GROUP", code)
-        from stalking_course.quiz import Quiz
+        from stalking_course.elements.quiz import Quiz
 
         quiz = Quiz(bank("what-is-stalking"), "en")
         hook.after_cell()  # the kernel does this after the cell has run
@@ -209,7 +209,7 @@ def test_the_live_deck_shows_the_groups_answers_to_a_question(store, monkeypatch
 
 
 def test_the_final_assessment_lists_the_lessons_not_finished_yet(store, kernel):
-    from stalking_course.assessment import FinalAssessment
+    from stalking_course.elements.assessment import FinalAssessment
 
     learner, new_kernel = kernel
     store.record_completion(learner, "what-is-stalking")

@@ -4,8 +4,8 @@ from html import escape
 
 import pytest
 
-from stalking_course.questions import bank
-from stalking_course.quiz import Quiz
+from stalking_course.content.questions import bank
+from stalking_course.elements.quiz import Quiz
 
 
 @pytest.fixture

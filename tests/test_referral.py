@@ -1,7 +1,7 @@
 """The referral engine against the rules of ../shared/FACTS.md, on every relation, with and without danger."""
 import pytest
 
-from stalking_course.referral import advise, relations
+from stalking_course.content.referral import advise, relations
 
 DEPENDENCY = ["partner", "ex-partner", "suspected-ex-partner", "family", "household", "carer"]
 OTHER = ["colleague", "manager", "neighbour", "acquaintance", "stranger", "unknown"]
@@ -46,7 +46,7 @@ def test_an_unknown_relation_names_the_accepted_values(bad):
 def test_a_suspected_ex_partner_is_enough_for_veilig_thuis_and_the_unknown_account_says_so():
     """Seed: 'Heeft u een vermoeden dat er sprake is van ex-partner stalking...' -> Veilig Thuis."""
     assert advise("suspected-ex-partner").service == "veilig-thuis"
-    from stalking_course.referral import relation_label
+    from stalking_course.content.referral import relation_label
     assert "(ex-)partner" in relation_label("unknown", "nl") and "(ex-)partner" in relation_label("unknown", "en")
 
 

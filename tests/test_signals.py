@@ -8,7 +8,7 @@ import pytest
 
 from helpers import edit_yaml
 from stalking_course.content import LANGS, ContentError
-from stalking_course.signals import SignalSorter, exercise, exercise_ids, show_signal_sorter, ui
+from stalking_course.elements.signals import SignalSorter, exercise, exercise_ids, show_signal_sorter, ui
 
 
 def text(html: str) -> str:
@@ -189,7 +189,7 @@ def test_a_missing_signal_flag_and_an_unknown_exercise_are_named(data_copy):
 def test_a_broken_exercise_shows_a_message_not_a_traceback(data_copy, capsys):
     edit_yaml(data_copy / "signals.yaml", lambda d: d["ui"]["en"].pop("missed"))
     shown = []
-    import stalking_course.pagekit as pagekit
+    import stalking_course.elements.base as pagekit
     original = pagekit.show
     pagekit.show = shown.append
     try:

@@ -24,8 +24,8 @@ from conftest import ARTIFACTS, REPO, free_port, stop, wait_for
 from helpers import read_notebook, sources
 from stalking_course import slides
 from stalking_course.content import LANGS
-from stalking_course.course import course
-from stalking_course.questions import bank, bank_ids
+from stalking_course.content.course import course
+from stalking_course.content.questions import bank, bank_ids
 
 LESSONS = [(p, lang) for p in course().lessons for lang in LANGS]
 LESSON_IDS = [f"{p.id}-{lang}" for p, lang in LESSONS]
@@ -336,7 +336,7 @@ def test_the_answer_slides_agree_with_the_question_banks(built):
 
 
 def test_the_cases_are_in_the_answer_keys_with_the_engines_referral(built):
-    cases = pytest.importorskip("stalking_course.cases")
+    cases = pytest.importorskip("stalking_course.elements.cases")
     for lang in LANGS:
         html = (built / lang / "answer-keys.html").read_text(encoding="utf-8")
         for case in cases.cases():
@@ -584,7 +584,7 @@ OVERFLOW_JS = """(only) => {
 
 def test_a_long_table_goes_on_over_several_slides_with_every_row(built):
     """Lesson 8's referral table: every relation is on a slide (the last rows used to be cut off)."""
-    from stalking_course.referral import relation_label, relations
+    from stalking_course.content.referral import relation_label, relations
 
     page = course().page("referral")
     for lang in LANGS:
@@ -614,7 +614,7 @@ def test_the_build_prints_no_warnings(capfd):
 # ---------------------------------------------------------------- the case exercises: deck, cards
 
 def test_the_case_decks_ask_each_question_then_give_the_engines_answer(built):
-    cases = pytest.importorskip("stalking_course.cases")
+    cases = pytest.importorskip("stalking_course.elements.cases")
     for exercise in course().exercises:
         for lang in LANGS:
             html = deck(built, exercise, lang).read_text(encoding="utf-8")
@@ -633,7 +633,7 @@ def test_the_case_decks_ask_each_question_then_give_the_engines_answer(built):
 
 
 def test_the_case_cards_have_every_case_and_no_answers(built):
-    cases = pytest.importorskip("stalking_course.cases")
+    cases = pytest.importorskip("stalking_course.elements.cases")
     for lang in LANGS:
         html = (built / lang / "case-cards.html").read_text(encoding="utf-8")
         cu, t = cases.ui(lang), slides.texts(lang)

@@ -39,7 +39,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from . import kernelfork, speed
 from .content import LANGS, REPO_ROOT, ContentError, ui
-from .course import course
+from .content.course import course
 from .validate import validate_all
 
 PACKAGE_DIR = Path(__file__).resolve().parent

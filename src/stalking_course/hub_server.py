@@ -85,7 +85,7 @@ def is_trainer(handler) -> bool:
 
 
 def _course():
-    from .course import course
+    from .content.course import course
     return course()
 
 

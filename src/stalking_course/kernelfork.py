@@ -58,7 +58,7 @@ from jupyter_client.provisioning import LocalProvisioner
 BASE_PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.comm", "ipykernel.debugger", "comm",
                 "IPython.display", "IPython.core.completerlib", "IPython.core.oinspect", "IPython.core.debugger",
                 "tornado.queues", "tornado.locks", "psutil", "pydoc", "ipywidgets",
-                "stalking_course", "stalking_course.pagekit"]
+                "stalking_course", "stalking_course.elements.base"]
 SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                      "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 PROVISIONER_NAME = "course-fork-provisioner"  # the entry point in pyproject.toml
@@ -89,12 +89,12 @@ def page_modules(repo_root: Path) -> list:
                 source = "".join(source) if isinstance(source, list) else source
                 for match in pattern.finditer(source):
                     names.update(n.strip() for n in match.group(1).split(","))
-    modules = sorted({f"stalking_course.{_EXPORTS[n]}" for n in names if n in _EXPORTS})
+    modules = sorted({_EXPORTS[n] for n in names if n in _EXPORTS})
     extra = []
     package = Path(__file__).resolve().parent
     for module in modules:
         try:
-            text = (package / (module.split(".", 1)[1] + ".py")).read_text(encoding="utf-8")
+            text = (package / (module.split(".", 1)[1].replace(".", "/") + ".py")).read_text(encoding="utf-8")
         except OSError:
             continue
         if re.search(r"^\s*(import pandas|from pandas)", text, re.M) and "pandas" not in extra:

@@ -30,7 +30,7 @@ from tornado.ioloop import IOLoop
 
 from .app import CourseVoila, CourseVoilaHandler
 from .content import LANGS, REPO_ROOT, ContentError
-from .course import course
+from .content.course import course
 
 TEMPLATE = "course-reveal"
 

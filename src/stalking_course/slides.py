@@ -49,7 +49,8 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from .content import LANGS, REPO_ROOT, ContentError, bilingual, check_lang, fill, load_yaml, require
+from .content import LANGS, REPO_ROOT, ContentError, check_lang, fill, load_yaml
+from .content.loader import bilingual, require
 from .content import ui as course_ui
 
 FILE = "data/slides.yaml"
@@ -242,7 +243,7 @@ def _kicker(text: str) -> str:
 
 def quiz_static(bank_id: str, lang: str) -> Static:
     """A question slide and an answer slide per question (feedback on every option in the notes)."""
-    from .questions import bank
+    from .content.questions import bank
 
     t, cu = texts(lang), course_ui(lang)
     questions = bank(bank_id)
@@ -280,7 +281,7 @@ def quiz_static(bank_id: str, lang: str) -> Static:
 def quiz_preview(bank_id: str, lang: str) -> Static:
     """For the speaker view of the live presentation: the slides of the live quiz, which has each question
     on a slide of its own after the quiz's slide (course-reveal.js). No answers."""
-    from .questions import bank
+    from .content.questions import bank
 
     cu = course_ui(lang)
     questions = bank(bank_id)
@@ -295,7 +296,7 @@ def quiz_preview(bank_id: str, lang: str) -> Static:
 
 def signals_static(exercise_id: str, lang: str) -> Static:
     """The situations on the exercise's slide, and an answer slide saying which are signals."""
-    from . import signals
+    from .elements import signals
 
     t = texts(lang)
     ex = signals.exercise(exercise_id)
@@ -317,7 +318,7 @@ def signals_static(exercise_id: str, lang: str) -> Static:
 
 
 def signals_preview(exercise_id: str, lang: str) -> Static:
-    from . import signals
+    from .elements import signals
 
     items = "".join(f"<li>{escape(item.text[lang])}</li>" for item in signals.exercise(exercise_id).items)
     return Static(f'<ol class="deck-items">{items}</ol>')
@@ -325,7 +326,7 @@ def signals_preview(exercise_id: str, lang: str) -> Static:
 
 def referral_table_html(lang: str) -> str:
     """The referral guide as a table: every relation the engine knows, and the rule for danger to life."""
-    from .referral import advise, relation_label, relations
+    from .content.referral import advise, relation_label, relations
 
     t = texts(lang)
     rows = []
@@ -600,7 +601,7 @@ def deck_file(path: str) -> str:
 
 def deck_pages(c=None) -> list:
     """The pages that get an offline deck: every lesson and every case exercise."""
-    from .course import course
+    from .content.course import course
 
     c = c or course()
     return list(c.lessons) + list(c.exercises)
@@ -707,7 +708,7 @@ async def preview_deck(path: str, lang: str, reveal_prefix: str) -> str:
     """The slides the speaker view shows as 'current' and 'upcoming' during a live presentation: the same
     slides as the live page (widgets replaced in place, no extra quiz slides), from one run of the notebook
     in a kernel that is shut down straight after, so the previews need no kernel of their own."""
-    from .course import course
+    from .content.course import course
 
     page, _lang = course().by_path()[path]
     nb = read_notebook(path)
@@ -773,7 +774,7 @@ class Plan:
 def plannable(c=None) -> list:
     """The pages a session plan must name: every lesson and exercise, and any other page with minutes
     (the final assessment)."""
-    from .course import course
+    from .content.course import course
 
     c = c or course()
     return [p for p in c.pages if p.kind in ("lesson", "exercise") or (p.kind != "start" and getattr(p, "minutes", 0))]
@@ -782,7 +783,7 @@ def plannable(c=None) -> list:
 def session_plans(lang: str) -> list:
     """The session plans of data/slides.yaml with the lessons' minutes from data/course.yaml. Every lesson,
     exercise and timed page must be in every plan: in the session, or as self-study before or after."""
-    from .course import course
+    from .content.course import course
 
     c = course()
     data = load_yaml("slides.yaml")
@@ -905,8 +906,8 @@ def _page(lang: str, title: str, body: str, quick_exit: bool = True) -> str:
 
 def index_html(lang: str, decks: dict, built: str = "") -> str:
     """The trainer's start page in one language: notice, how to present, decks, plans, disclosure."""
-    from .chrome import content_notice_html
-    from .course import course
+    from .elements.chrome import content_notice_html
+    from .content.course import course
 
     t, cu, c = texts(lang), course_ui(lang), course()
     other = "en" if lang == "nl" else "nl"
@@ -948,7 +949,7 @@ def _inline_code(text: str) -> str:
 
 
 def root_index_html() -> str:
-    from .course import course
+    from .content.course import course
 
     c = course()
     links = "".join(f'<li><a href="{lang}/index.html" hreflang="{lang}" lang="{lang}">{escape(c.title[lang])}: '
@@ -966,7 +967,7 @@ def readme_block(name: str, lang: str = "en") -> str:
     """Markdown for a generated block of slides/README.md."""
     t = texts(lang)
     if name == "lessons":
-        from .course import course
+        from .content.course import course
 
         rows = ["| id (`LESSON=`) | nl | en | minutes | deck |", "| --- | --- | --- | ---: | --- |"]
         for p in course().pages:
@@ -1034,7 +1035,7 @@ def validate() -> dict:
 def build(out: Path = BUILD_DIR, langs=LANGS, lessons=None, jobs: int | None = None, log=print,
           readme: bool | None = None) -> dict:
     """Build every deck, the index pages and the answer keys into out; return what was written."""
-    from .course import course
+    from .content.course import course
     from .validate import validate_all
 
     started = time.time()
@@ -1075,7 +1076,7 @@ PAGES = ("index.html", "answer-keys.html", "case-cards.html")  # the trainer's p
 
 def write_pages(out: Path, langs=LANGS, built: str = "") -> list:
     """Index pages and answer keys (no notebook is run)."""
-    from .course import course
+    from .content.course import course
 
     out = Path(out)
     written = []

@@ -95,7 +95,7 @@ def case_static(case_id: str, lang: str) -> Static:
 
 
 def _relation(the_case, lang: str) -> str:
-    from .referral import relation_label
+    from .content.referral import relation_label
 
     return relation_label(the_case.relation, lang)
 
@@ -111,7 +111,7 @@ def case_cards_html(lang: str, built: str = "") -> str:
     """Printable case cards: every case on a page of its own, with the three questions and their options,
     and without any answer. Every card says that the case is fictional."""
     from . import cases
-    from .course import course
+    from .content.course import course
 
     t, cu = texts(lang), cases.ui(lang)
     blocks = []

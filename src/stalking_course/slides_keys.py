@@ -12,8 +12,8 @@ from .slides import _built, _letter, _page, _page_label, calls, read_notebook, t
 
 def _banks_by_page() -> list:
     """[(page or None, bank id)] in course order: the banks each page asks, then banks no page names."""
-    from .course import course
-    from .questions import bank_ids
+    from .content.course import course
+    from .content.questions import bank_ids
 
     known, seen, order = set(bank_ids()), set(), []
     for page in course().pages:
@@ -40,7 +40,7 @@ def _bank_title(page, bank_id: str, lang: str) -> str:
 
 
 def _bank_html(page, bank_id: str, lang: str) -> str:
-    from .questions import bank
+    from .content.questions import bank
 
     t, cu = texts(lang), course_ui(lang)
     heading = _bank_title(page, bank_id, lang)
@@ -68,7 +68,7 @@ def _bank_html(page, bank_id: str, lang: str) -> str:
 
 def _signals_html(lang: str) -> str:
     try:
-        from . import signals
+        from .elements import signals
 
         ids = signals.exercise_ids()
     except (ImportError, ContentError, AttributeError):
@@ -135,7 +135,7 @@ def _generic_html(value, lang: str, where: str, depth: int = 0) -> str:
 
 def _case_referral(case: dict, lang: str) -> str:
     """When a case names the relation (and danger to life), the referral engine's answer."""
-    from .referral import advise, relations
+    from .content.referral import advise, relations
 
     relation = next((case.get(k) for k in ("relation", "relationship", "stalker") if isinstance(case.get(k), str)), None)
     if relation not in relations():
@@ -167,8 +167,8 @@ def _cases_html(lang: str) -> str:
             return (f'<section class="key-bank" id="cases" aria-labelledby="h-cases">{heading}'
                     f'<p>{escape(t["keys_cases_none"])}</p></section>')
         raise
-    from .course import course
-    from .referral import relation_label
+    from .content.course import course
+    from .content.referral import relation_label
 
     cu = case_module.ui(lang)
     groups = []

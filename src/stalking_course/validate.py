@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 
 from .content import LANGS, ContentError, facts, ui
-from .course import course
-from .questions import bank, bank_ids
-from .referral import relations
+from .content.course import course
+from .content.questions import bank, bank_ids
+from .content.referral import relations
 
 
 def validate_all() -> dict:
@@ -20,12 +20,12 @@ def validate_all() -> dict:
     counts = {"facts": len(facts()), "relations": len(relations()), "pages": len(course().pages)}
     counts["questions"] = sum(len(bank(b)) for b in bank_ids())
     # The page modules' own data files; imported here, not at the top, to keep this module light for the app.
-    from .assessment import settings
-    from .cases import cases
-    from .diary import validate_diary
-    from .stats import validate_stats
-    from .resources import data as resources
-    from .signals import exercise, exercise_ids
+    from .elements.assessment import settings
+    from .elements.cases import cases
+    from .elements.diary import validate_diary
+    from .elements.chart import validate_stats
+    from .elements.resources import data as resources
+    from .elements.signals import exercise, exercise_ids
     from .slides import validate as validate_slides
 
     settings()

@@ -62,7 +62,7 @@ def page_id() -> str:
 
 def _page_of(notebook: str) -> str:
     try:
-        from ..course import course
+        from ..content.course import course
 
         found = course().by_path().get(notebook)
         return found[0].id if found else ""
@@ -197,7 +197,7 @@ def warn_unfinished_lessons() -> None:
         import ipywidgets as W
 
         from ..content import ui
-        from ..course import course, relative_link
+        from ..content.course import course, relative_link
 
         c, first = course(), _elements[0]
         lang = getattr(first, "lang", "nl")
@@ -348,7 +348,7 @@ def overview(lang: str) -> tuple:
 
 def _overview(lang: str) -> tuple:
     from ..content import ui
-    from ..course import course, relative_link
+    from ..content.course import course, relative_link
 
     t, c = ui(lang), course()
     base = base_url()

@@ -85,7 +85,7 @@ def _date(moment: dt.datetime, lang: str) -> str:
 
 
 def page_title(page_id: str, lang: str) -> str:
-    from ..course import course
+    from ..content.course import course
 
     try:
         return course().page(page_id).title[lang]
@@ -97,7 +97,7 @@ def question_label(element: str, question: str, lang: str) -> str:
     kind, _, name = element.partition(":")
     try:
         if kind == "quiz":
-            from ..questions import bank
+            from ..content.questions import bank
 
             for n, q in enumerate(bank(name), 1):
                 if q.id == question:
@@ -119,7 +119,7 @@ def question_order(element: str, question: str) -> tuple:
     kind, _, name = element.partition(":")
     if kind == "quiz":
         try:
-            from ..questions import bank
+            from ..content.questions import bank
 
             return element, next(n for n, q in enumerate(bank(name)) if q.id == question), question
         except Exception:  # noqa: BLE001 - a question that no longer exists goes last
@@ -131,7 +131,7 @@ def choice_label(element: str, question: str, chosen, lang: str) -> str:
     kind, _, name = element.partition(":")
     try:
         if kind == "quiz":
-            from ..questions import bank
+            from ..content.questions import bank
 
             q = next(q for q in bank(name) if q.id == question)
             return " + ".join(q.options[i].text[lang] for i in chosen)
@@ -161,7 +161,7 @@ class ProgressPage(tornado.web.RequestHandler):
         return url_path_join(self.base, path) + (f"?{q}" if q else "")
 
     def start_url(self, lang=None) -> str:
-        from ..course import course
+        from ..content.course import course
 
         return url_path_join(self.base, "voila/render", course().start.path(lang or self.lang))
 
@@ -370,7 +370,7 @@ class CertificateHandler(ProgressPage):
                   date=_date(assessment.created_at, self.lang) if assessment else "")
 
     async def post(self):
-        from ..course import course
+        from ..content.course import course
         from .certificate import NAME_MAX, certificate_pdf, clean_name
 
         t = ui(self.lang)
@@ -397,7 +397,7 @@ class CertificateHandler(ProgressPage):
 
 class VerifyHandler(ProgressPage):
     async def get(self, code=""):
-        from ..course import course
+        from ..content.course import course
 
         assessment = await db(_store().verify, code) if code else None
         self.page("verify.html", "progress_verify_title", status=200 if assessment else 404, assessment=assessment,
@@ -413,7 +413,7 @@ def _count(n: int, small: int) -> str:
 
 def report_rows(report: dict, lang: str) -> dict:
     """The trainer's tables, with every count of fewer than 5 trainees shown as "< 5"."""
-    from ..course import course
+    from ..content.course import course
     from .store import SMALL
 
     t = ui(lang)
@@ -592,7 +592,7 @@ def learner_aware(handler_class):
             return await super().get(path)
 
         def should_use_rendered_notebook(self, *args, **kwargs):
-            from ..course import course
+            from ..content.course import course
 
             if self._course_learner and self._course_path in (course().start.path(lang) for lang in LANGS):
                 return False  # the start page shows this trainee's progress as it renders: a fresh kernel

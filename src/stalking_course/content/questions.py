@@ -21,7 +21,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .content import LANGS, ContentError, bilingual, data_dir, fill, load_yaml, require
+from . import LANGS, ContentError, data_dir, fill, load_yaml
+from .loader import bilingual, require
 
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -5,7 +5,8 @@ import functools
 import posixpath
 from dataclasses import dataclass
 
-from .content import LANGS, REPO_ROOT, ContentError, bilingual, check_lang, data_dir, load_yaml, require
+from . import LANGS, REPO_ROOT, ContentError, check_lang, data_dir, load_yaml
+from .loader import bilingual, require
 
 FILE = "data/course.yaml"
 SECTIONS = ("lessons", "exercises", "pages")  # teaching order after the start page: the final assessment is

@@ -11,9 +11,10 @@ import functools
 import re
 from html import escape
 
-from .content import LANGS, ContentError, bilingual, check_lang, data_dir, fact, fill, load_yaml, require
-from .pagekit import friendly_errors, show_html
-from .referral import advise, relation_label, relations, source
+from ..content import LANGS, ContentError, check_lang, data_dir, fact, fill, load_yaml
+from ..content.loader import bilingual, require
+from .base import friendly_errors, show_html
+from ..content.referral import advise, relation_label, relations, source
 
 FILE = "data/resources.yaml"
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -18,8 +18,9 @@ import functools
 import re
 from html import escape
 
-from .content import LANGS, ContentError, bilingual, check_lang, data_dir, load_yaml, read_csv, require
-from .pagekit import friendly_errors, show, show_html
+from ..content import LANGS, ContentError, check_lang, data_dir, load_yaml, read_csv
+from ..content.loader import bilingual, require
+from .base import friendly_errors, show, show_html
 
 FOLDER = "diary"
 META = f"data/{FOLDER}/diary.yaml"
@@ -141,7 +142,7 @@ def check_diary(df, file: str):
 def _sample(key):
     name = config()["sample"]["file"]
     path, file = data_dir() / FOLDER / name, f"data/{FOLDER}/{name}"
-    raw = read_csv(path, file)
+    raw = read_csv(f"{FOLDER}/{name}")
     return check_diary(raw, file)
 
 
@@ -220,7 +221,7 @@ def escalation(df) -> dict:
 
 def conclusion_text(df, lang: str) -> str:
     """The conclusion in words, stated as following from the entries ("Op basis van de notities: ...")."""
-    from .content import ui
+    from ..content import ui
 
     t, e = ui(lang), escalation(df)
     fw, bw = e["first_week"], e["busiest_week"]
@@ -243,8 +244,8 @@ def _description(row, lang: str) -> str:
 
 def weekly_chart_html(df, lang: str) -> str:
     """Contacts and threats per week as a bar chart with its text alternative and data table."""
-    from .charts import Series, bar_chart
-    from .content import ui
+    from ..render.charts import Series, bar_chart
+    from ..content import ui
 
     t, cfg = _t(lang), config()
     weeks = weekly_counts(df)
@@ -372,7 +373,7 @@ def date_range(df=None) -> tuple:
 
 def check_entry(lang: str, date, time, kind, kept, description, threat=False, added: int = 0):
     """(entry, problems): entry is a dict ready for the diary when problems is empty."""
-    from .charts import format_number
+    from ..render.charts import format_number
 
     t, cfg = _t(lang), config()
     problems = []
@@ -450,7 +451,7 @@ class DiaryEditor:
         self.result = W.HTML("")
         self.add.on_click(lambda _b: self.submit())
         self.reset.on_click(lambda _b: self.start_again())
-        from .content import ui
+        from ..content import ui
 
         hint = ui(lang)["diary_date_hint"].format(first=format_date(first, lang), last=format_date(last, lang))
         intro = W.HTML(f'<h3 class="course-diary-form-heading">{escape(t["form_heading"])}</h3>'

@@ -20,11 +20,12 @@ import functools
 from dataclasses import dataclass
 from html import escape
 
-from .content import LANGS, ContentError, check_lang, data_dir, fill, load_yaml, require
-from .course import course, relative_link
-from .pagekit import friendly_errors, show
-from .progress import hook as progress_hook
-from .questions import bank
+from ..content import LANGS, ContentError, check_lang, data_dir, fill, load_yaml
+from ..content.loader import require
+from ..content.course import course, relative_link
+from .base import friendly_errors, show
+from ..progress import hook as progress_hook
+from ..content.questions import bank
 
 BANK = "final-assessment"
 FILE = f"data/questions/{BANK}.yaml"

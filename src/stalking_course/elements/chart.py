@@ -28,8 +28,9 @@ from __future__ import annotations
 import functools
 import re
 
-from .content import LANGS, ContentError, bilingual, data_dir, fact, fill, load_yaml, read_csv, require
-from .pagekit import friendly_errors, show_html
+from ..content import LANGS, ContentError, data_dir, fact, fill, load_yaml, read_csv
+from ..content.loader import bilingual, require
+from .base import friendly_errors, show_html
 
 FOLDER = "stats"
 KINDS = ("key", "text", "percent", "number")
@@ -155,7 +156,7 @@ def _load(name: str, key) -> tuple:
     if not cpath.exists():
         raise ContentError(cfile, "file", "does not exist")
     meta = _check_meta(load_yaml(f"{FOLDER}/{name}.yaml"), mfile)
-    df = check_frame(read_csv(cpath, cfile), meta["columns"], cfile, mfile)
+    df = check_frame(read_csv(f"stats/{name}.csv"), meta["columns"], cfile, mfile)
     _check_facts(df, meta, cfile, mfile)
     return meta, df
 
@@ -186,8 +187,8 @@ def _ui(lang: str) -> dict:
 
 def chart_html(name: str, lang: str) -> str:
     """The chart of one dataset as HTML: figure, SVG with text alternative, source and data table."""
-    from .charts import Series, bar_chart
-    from .content import check_lang, ui
+    from ..render.charts import Series, bar_chart
+    from ..content import check_lang, ui
 
     check_lang(lang)
     meta, df = load(name)

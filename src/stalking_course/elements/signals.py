@@ -26,10 +26,11 @@ from html import escape
 
 import ipywidgets as W
 
-from .content import LANGS, ContentError, bilingual, check_lang, fill, load_yaml, require
-from .content import ui as course_ui
-from .content import link_phones
-from .pagekit import Attempts, friendly_errors, partly_details, show
+from ..content import LANGS, ContentError, check_lang, fill, load_yaml
+from ..content.loader import bilingual, require
+from ..content import ui as course_ui
+from ..render.phones import link_phones
+from .base import Attempts, friendly_errors, partly_details, show
 
 FILE = "data/signals.yaml"
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -13,9 +13,10 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from .content import check_lang, link_phones, ui
-from .pagekit import Attempts, friendly_errors, partly_details, show
-from .questions import bank
+from ..content import check_lang, ui
+from ..render.phones import link_phones
+from .base import Attempts, friendly_errors, partly_details, show
+from ..content.questions import bank
 
 
 def _p(text: str) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from html import escape
 
-from .content import check_lang, fact, fill, ui
-from .course import course, relative_link
-from .pagekit import friendly_errors, show_html
-from .progress import hook as progress_hook
+from ..content import check_lang, fact, fill, ui
+from ..content.course import course, relative_link
+from .base import friendly_errors, show_html
+from ..progress import hook as progress_hook
 
 
 def _other(lang: str) -> str:
@@ -84,19 +84,6 @@ def page_footer(page_id: str, lang: str) -> None:
         links.append(f'<a class="course-home" href="{escape(relative_link(here, c.start.path(lang)))}">'
                      f'{escape(t["to_start"])}</a>')
     show_html(f'<nav class="course-footer" aria-label="{escape(t["footer_nav_label"])}">{"".join(links)}</nav>')
-
-
-def fact_html(key: str, lang: str) -> str:
-    t, f = ui(lang), fact(key)
-    confidence = f' ({escape(t["confidence_medium"])})' if f.confidence == "medium" else ""
-    return (f'<aside class="course-fact" aria-label="{escape(t["fact"])}"><p>{escape(f.text[lang])}</p>'
-            f'<p class="course-source">{escape(t["source"])}: {escape(f.source)}{confidence}</p></aside>')
-
-
-@friendly_errors
-def show_facts(*keys: str, lang: str) -> None:
-    """One card per fact, each with its source: the way pages state facts."""
-    show_html("".join(fact_html(k, lang) for k in keys))
 
 
 def content_notice_html(lang: str) -> str:

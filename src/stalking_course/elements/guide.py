@@ -17,9 +17,10 @@ from html import escape
 
 import ipywidgets as W
 
-from .content import check_lang, fill_html, link_phones, phone_link, ui
-from .pagekit import friendly_errors, show
-from .referral import advise, relation_label, relations, source
+from ..content import check_lang, ui
+from ..render.phones import fill_html, link_phones, phone_link
+from .base import friendly_errors, show
+from ..content.referral import advise, relation_label, relations, source
 
 CHOOSE = ""  # the placeholder's value: no relation chosen yet
 

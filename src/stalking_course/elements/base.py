@@ -6,8 +6,8 @@ import inspect
 import sys
 from html import escape
 
-from .content import LANGS, ContentError
-from .progress import hook as progress_hook  # light; the database is only touched for a trainee who joined
+from ..content import LANGS, ContentError
+from ..progress import hook as progress_hook  # light; the database is only touched for a trainee who joined
 
 
 def show(obj) -> None:
@@ -20,13 +20,13 @@ def show_html(markup: str) -> None:
     """Show an HTML fragment; every phone number in its text becomes a tel: link (content.link_phones)."""
     from IPython.display import HTML
 
-    from .content import link_phones
+    from ..render.phones import link_phones
 
     show(HTML(link_phones(markup)))
 
 
 def error_box(lang: str, error: Exception) -> str:
-    from .content import ui
+    from ..content import ui
 
     try:
         intro = ui(lang)["content_error"]
@@ -98,7 +98,7 @@ class Attempts:
 
 def partly_details(lang: str, missing: int, extra: int, kind: str = "") -> str:
     """'nog 2 goede antwoorden te vinden; 1 van je keuzes klopt niet' (data/ui.yaml; kind "signals_" for signs)."""
-    from .content import ui
+    from ..content import ui
 
     t = ui(lang)
     parts = [t[f"{kind}{what}_{'one' if n == 1 else 'many'}"].format(n=n)

@@ -43,9 +43,9 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from .content import LANGS, ContentError, check_lang, data_dir, fill, load_yaml
-from .content import ui as course_ui
-from .pagekit import Attempts, friendly_errors, show
+from ..content import LANGS, ContentError, check_lang, data_dir, fill, load_yaml
+from ..content import ui as course_ui
+from .base import Attempts, friendly_errors, show
 
 FILE = "data/cases.yaml"
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -93,7 +93,7 @@ class Case:
 
     def referral(self):
         """The referral engine's answer for this case."""
-        from .referral import advise
+        from ..content.referral import advise
 
         return advise(self.relation, self.life_threatening)
 
@@ -211,8 +211,8 @@ def _ui(data) -> dict:
 
 @functools.lru_cache(maxsize=8)
 def _load(key) -> dict:
-    from .course import course
-    from .referral import relations
+    from ..content.course import course
+    from ..content.referral import relations
 
     data = load_yaml("cases.yaml")
     strings = _ui(data)
@@ -268,7 +268,7 @@ def group_cases(group: str) -> list:
 
 def referral_options() -> list:
     """Every answer the engine can give, as (service, then): the plain referrals first, then 112-and-then."""
-    from .referral import advise, relations
+    from ..content.referral import advise, relations
 
     found = []
     for danger_to_life in (False, True):
@@ -281,7 +281,7 @@ def referral_options() -> list:
 
 def referral_label(option: tuple, lang: str) -> str:
     """'Veilig Thuis (0800-2000)', or 'First 112 (emergency number), then the police (0900-8844)'."""
-    from .referral import advise, relations
+    from ..content.referral import advise, relations
 
     service, then = option
     helper = advise(relations()[0])  # any answer: only its service_name() and contact() (data/referral.yaml) are used
@@ -427,7 +427,7 @@ class CaseView(Attempts):
         return self._part(part, kind, status, f'<ul>{"".join(items)}</ul>{extra}')
 
     def _referral_html(self, chosen: int) -> str:
-        from .referral import relation_label, source
+        from ..content.referral import relation_label, source
 
         t, lang, c = self.t, self.lang, self.case
         engine = c.referral()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .content import LANGS, ContentError, bilingual, data_dir, fact, fill, load_yaml, require
+from . import LANGS, ContentError, data_dir, fact, fill, load_yaml
+from .loader import bilingual, require
 
 FILE = "data/referral.yaml"
 SERVICES = ("112", "veilig-thuis", "police")

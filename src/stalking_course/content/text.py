@@ -1,0 +1,66 @@
+"""Interface text in both languages, and numbers and dates in the page's language (Babel).
+
+`ui(lang)` is data/ui.yaml; `ui(lang, section)` is the `ui:` block of a page element's own data file
+(cases, signals, diary, ...). Every block has the same shape, {nl: {key: text}, en: {key: text}}, and the
+two languages must have the same keys."""
+
+from __future__ import annotations
+
+from .loader import LANGS, ContentError, display_name, load_yaml
+
+# section -> data file; None is the course-wide interface text
+SECTIONS = {
+    None: "ui.yaml",
+    "cases": "cases.yaml",
+    "signals": "signals.yaml",
+    "resources": "resources.yaml",
+    "slides": "slides.yaml",
+    "diary": "diary/diary.yaml",
+    "stats": "stats/stats.yaml",
+}
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
+    return lang
+
+
+def ui(lang: str, section: str | None = None) -> dict:
+    """The interface strings of one language: course-wide, or of one section (see SECTIONS)."""
+    check_lang(lang)
+    try:
+        name = SECTIONS[section]
+    except KeyError:
+        raise ValueError(f"unknown ui section {section!r}: use one of {', '.join(map(str, SECTIONS))}") from None
+    data = load_yaml(name, schema="ui")
+    block = data if section is None else data.get("ui")
+    shown, where = display_name(name), "" if section is None else "ui."
+    if not isinstance(block, dict) or not all(isinstance(block.get(lang_), dict) for lang_ in LANGS):
+        raise ContentError(shown, f"{where}{lang}", "missing: interface text needs an nl and an en block")
+    one_only = set(block["nl"]) ^ set(block["en"])
+    if one_only:
+        raise ContentError(shown, f"{where}{', '.join(sorted(one_only))}", "present in one language only")
+    return block[lang]
+
+
+def format_number(value, lang: str, decimals: int = 0) -> str:
+    """1234.5 -> '1.234,5' (nl) or '1,234.5' (en)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
+
+
+def format_percent(value, lang: str, decimals: int = 0) -> str:
+    """12.5 -> '12,5%' (nl) or '12.5%' (en): the course writes percentages without a space."""
+    return format_number(value, lang, decimals) + "%"
+
+
+def format_date(day, lang: str, short: bool = False) -> str:
+    """3 March 2024 -> '3 maart 2024' / '3 March 2024'; short: '3 mrt' / '3 Mar'."""
+    from babel.dates import format_date as babel_date
+
+    text = babel_date(day, format="d MMM" if short else "d MMMM y", locale=LOCALES[check_lang(lang)])
+    return text.rstrip(".")  # Dutch short months end with a dot in CLDR ("3 mrt."); the course writes "3 mrt"
