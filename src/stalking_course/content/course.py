@@ -61,6 +61,15 @@ class Course:
         return {p.notebook[lang]: (p, lang) for p in self.pages for lang in LANGS}
 
 
+def page_label(page: Page, lang: str) -> str:
+    """'Les 3: Wie stalkt wie?' for a lesson or exercise; the title alone for other pages."""
+    from .text import ui
+
+    if page.kind in ("lesson", "exercise"):
+        return f"{ui(lang, 'slides')[page.kind + '_label'].format(n=page.number)}: {page.title[lang]}"
+    return page.title[lang]
+
+
 def relative_link(from_path: str, to_path: str) -> str:
     """A link from one notebook page to another that works under any Voila base URL."""
     return posixpath.relpath(to_path, posixpath.dirname(from_path))

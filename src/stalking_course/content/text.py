@@ -6,7 +6,8 @@ two languages must have the same keys."""
 
 from __future__ import annotations
 
-from .loader import LANGS, ContentError, display_name, load_yaml
+from .facts import fill
+from .loader import LANGS, ContentError, cached, display_name, load_yaml
 
 # section -> data file; None is the course-wide interface text
 SECTIONS = {
@@ -28,12 +29,24 @@ def check_lang(lang: str) -> str:
 
 
 def ui(lang: str, section: str | None = None) -> dict:
-    """The interface strings of one language: course-wide, or of one section (see SECTIONS)."""
+    """The interface strings of one language, course-wide or of one section (see SECTIONS), with the values
+    of {{fact}} placeholders filled in."""
     check_lang(lang)
-    try:
-        name = SECTIONS[section]
-    except KeyError:
-        raise ValueError(f"unknown ui section {section!r}: use one of {', '.join(map(str, SECTIONS))}") from None
+    if section not in SECTIONS:
+        raise ValueError(f"unknown ui section {section!r}: use one of {', '.join(map(str, SECTIONS))}")
+    return _strings(lang, section or "")
+
+
+def _filled(value, lang: str, shown: str, field: str):
+    if isinstance(value, str):
+        return fill(value, lang, shown, field)
+    if isinstance(value, list):
+        return [_filled(v, lang, shown, f"{field}[{i + 1}]") for i, v in enumerate(value)]
+    return value
+
+
+@cached("{1}", "facts.yaml")
+def _cached_strings(lang: str, name: str, section: str) -> dict:
     data = load_yaml(name, schema="ui")
     block = data if section is None else data.get("ui")
     shown, where = display_name(name), "" if section is None else "ui."
@@ -42,7 +55,11 @@ def ui(lang: str, section: str | None = None) -> dict:
     one_only = set(block["nl"]) ^ set(block["en"])
     if one_only:
         raise ContentError(shown, f"{where}{', '.join(sorted(one_only))}", "present in one language only")
-    return block[lang]
+    return {key: _filled(value, lang, shown, f"{where}{lang}.{key}") for key, value in block[lang].items()}
+
+
+def _strings(lang: str, section: str) -> dict:
+    return _cached_strings(lang, SECTIONS[section or None], section or None)
 
 
 def format_number(value, lang: str, decimals: int = 0) -> str:

@@ -11,7 +11,12 @@ Everything that needs to know the elements reads this registry:
     kernel preloading            the modules of the kinds the pages use
     progress                     checkable elements derive from elements.base.Checkable
 
-A kind's module defines its calls and whichever of `validate`, `static` and `answer_key` it needs.
+A kind's module defines its calls and whichever of these hooks it needs:
+
+    validate() -> int                                   load and check all its data; how many items
+    static(call, lang, preview=False) -> Static | None  a deck's stand-in for the widget (None: the page's
+                                                        own HTML output is enough)
+    answer_key(call, page, lang) -> KeySection | None   its part of the trainer's answer keys
 Notebooks are read with `calls_in(source)`: the code is parsed (ast), never matched with regexes, and a
 call's arguments must be literals (strings, numbers) so a program can read them.
 """
@@ -56,6 +61,24 @@ class Call:
         """The first argument when it names content (a bank, a case, a chart), else None."""
         first = self.args[0] if self.args else None
         return first if isinstance(first, str) and first not in ("nl", "en") else None
+
+
+@dataclass
+class Static:
+    """What a deck shows instead of a widget: HTML in its place, and slides that follow its slide."""
+
+    inline: str
+    slides: list = field(default_factory=list)  # [(slide html, notes html)]
+
+
+@dataclass(frozen=True)
+class KeySection:
+    """One element's part of the answer keys; the trainer's build orders sections by group, then page."""
+
+    anchor: str  # the section's id, for the contents list
+    title: str  # its line in the contents list
+    html: str  # the section itself: <section id="{anchor}">...</section>
+    group: int = 0  # 0 questions, 1 signal exercises, 2 cases: the order of the answer keys page
 
 
 def kind_of(function: str) -> str | None:
