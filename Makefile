@@ -13,7 +13,7 @@ CLASS ?=
 # LANG is also the locale variable: use it only when it names a course language.
 COURSE_LANG := $(if $(filter nl en,$(LANG)),$(LANG),nl)
 
-.PHONY: app test test-hub slides present bench validate clean
+.PHONY: app test lint test-hub slides present bench validate clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,14 @@ app: $(VENV)/.installed
 	@echo "The course opens at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	$(PY) -m stalking_course.app --port=$(PORT) --Voila.ip=$(HOST) $(if $(PREHEAT),--CourseVoila.preheat_pages=start --CourseVoila.preheat_pages=$(PREHEAT)) $(if $(CLASS),--CourseVoila.classroom=$(CLASS) --CourseVoila.classroom_lang=$(COURSE_LANG))
 
-# pytest exits 5 when it collected no tests: that counts as a failure.
-test: $(VENV)/.installed
+# Lint and format first (seconds), then the suite. pytest exits 5 when it collected no tests: that counts as a failure.
+test: $(VENV)/.installed lint
 	$(PY) -m pytest; status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$status
+
+# ruff: `ruff format src tests bench` fixes the formatting, `ruff check --fix src tests bench` most of the rest.
+lint: $(VENV)/.installed
+	$(PY) -m ruff check src tests bench
+	$(PY) -m ruff format --check src tests bench
 
 # The course on a real JupyterHub (deploy/, docs/deploy.md); also part of `make test`.
 test-hub: $(VENV)/.installed
