@@ -3,16 +3,19 @@
 The rules and the relations come from data/referral.yaml, exactly as ../shared/FACTS.md states them:
 life-threatening -> 112 first, whatever the relationship; ex-partner or (family) dependency stalking ->
 Veilig Thuis; all other stalking -> police. Lessons, exercises and tests all ask this one function.
+
+The file's structure is content/schemas/referral.schema.json; this module adds the rule that spans files:
+every service's contact is a fact in data/facts.yaml.
 """
+
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from . import LANGS, ContentError, data_dir, fact, fill, load_yaml
-from .loader import bilingual, require
+from .facts import fact, facts, fill_both
+from .loader import LANGS, ContentError, cached, display_name, load_yaml
 
-FILE = "data/referral.yaml"
+NAME = "referral.yaml"
 SERVICES = ("112", "veilig-thuis", "police")
 
 
@@ -32,42 +35,36 @@ class Advice:
         return fact(_rules()["services"][service or self.service]["contact"]).value["nl"]
 
 
-@functools.lru_cache(maxsize=None)
-def _rules_cached(key) -> dict:
-    data = load_yaml("referral.yaml")
-    services = require(data, "services", FILE, "", dict)
-    if set(services) != set(SERVICES):
-        raise ContentError(FILE, "services", f"must be exactly {', '.join(SERVICES)}")
-    for name, service in services.items():
-        names = bilingual(service, "name", FILE, f"services.{name}")
-        service["name"] = {lang: fill(names[lang], lang, FILE, f"services.{name}.name.{lang}") for lang in LANGS}
-        fact(require(service, "contact", FILE, f"services.{name}", str))
-    relations = require(data, "relations", FILE, "", dict)
-    for name, rel in relations.items():
-        if require(rel, "group", FILE, f"relations.{name}", str) not in ("dependency", "other"):
-            raise ContentError(FILE, f"relations.{name}.group", "must be dependency or other")
-        bilingual(rel, "label", FILE, f"relations.{name}")
-        if "short" in rel:  # a shorter label for the guide's dropdown, which cannot wrap on a phone
-            bilingual(rel, "short", FILE, f"relations.{name}")
-    rules = require(data, "rules", FILE, "", dict)
-    explanations = {}
-    for name in ("life-threatening", "dependency", "other"):
-        rule = require(rules, name, FILE, "rules", dict)
-        if require(rule, "service", FILE, f"rules.{name}", str) not in SERVICES:
-            raise ContentError(FILE, f"rules.{name}.service", f"must be one of {', '.join(SERVICES)}")
-        text = bilingual(rule, "explanation", FILE, f"rules.{name}")
-        explanations[name] = {lang: fill(text[lang], lang, FILE, f"rules.{name}.explanation.{lang}") for lang in LANGS}
-    source = require(data, "source", FILE, "", str)
-    return {"source": source, "services": services, "relations": relations, "rules": rules, "explanations": explanations}
-
-
+@cached(NAME, "facts.yaml")
 def _rules() -> dict:
-    path = data_dir() / "referral.yaml"
-    try:
-        key = path.stat().st_mtime
-    except FileNotFoundError:
-        raise ContentError(FILE, "file", "does not exist") from None
-    return _rules_cached(key)
+    """data/referral.yaml checked, with the fact placeholders of names and explanations filled in."""
+    data = load_yaml(NAME, schema="referral")
+    shown = display_name(NAME)
+    services = {}
+    for name, service in data["services"].items():
+        if service["contact"] not in facts():
+            raise ContentError(
+                shown, f"services.{name}.contact", f"unknown fact {service['contact']!r} (see data/facts.yaml)"
+            )
+        services[name] = {
+            "name": fill_both(service["name"], shown, f"services.{name}.name"),
+            "contact": service["contact"],
+        }
+    explanations = {
+        name: fill_both(rule["explanation"], shown, f"rules.{name}.explanation") for name, rule in data["rules"].items()
+    }
+    return {
+        "source": data["source"],
+        "services": services,
+        "relations": data["relations"],
+        "rules": data["rules"],
+        "explanations": explanations,
+    }
+
+
+def validate() -> int:
+    """Load and check data/referral.yaml; how many relations it knows."""
+    return len(relations())
 
 
 def source() -> str:

@@ -4,36 +4,77 @@ engine answers. Used on the start page and in the referral lesson.
 Every answer comes from the referral engine (referral.py, data/referral.yaml); this module only shows it.
 When only "life-threatening" is ticked, the guide asks the engine about every relation: it answers 112 for
 each of them, so 112 shows at once, before the trainee has chosen who the stalker is. Phone numbers are
-tel: links (content.phone_link), shown as data/facts.yaml gives them; a service whose name already holds its
+tel: links (render.phones), shown as data/facts.yaml gives them; a service whose name already holds its
 number ("112 (alarmnummer)") is not followed by the number a second time.
 
 The dropdown starts on a "Kies…" / "Choose…" placeholder. Its label sits above it (not beside it), so that on
 a phone the select takes the full width (course.css, the block at its end); the answer repeats the whole
 choice in words ("Je koos: ..."), because a closed dropdown cannot wrap a label longer than the screen.
+
+HTML: render/templates/guide/. An offline deck shows the referral table instead of the guide (static()).
 """
+
 from __future__ import annotations
 
-from html import escape
-
-import ipywidgets as W
-
 from ..content import check_lang, ui
-from ..render.phones import fill_html, link_phones, phone_link
-from .base import friendly_errors, show
 from ..content.referral import advise, relation_label, relations, source
+from ..content.referral import validate as validate_rules
+from ..render import Markup, render
+from ..render.phones import phone_link
+from .base import friendly_errors, show
+from .registry import Static
 
 CHOOSE = ""  # the placeholder's value: no relation chosen yet
 
 
+def _tel(number: str) -> Markup:
+    return Markup(phone_link(number))
+
+
+def answer_html(lang: str, relation: str | None, life_threatening: bool) -> str:
+    """The guide's answer for a choice (None: the placeholder): the engine's referral, in words and links."""
+    t = ui(lang)
+    context = {"t": t, "lang": lang, "source": source(), "tel": _tel, "chosen": "", "advice": None}
+    if not relation:
+        first = _danger_first() if life_threatening else None
+        return render(
+            "guide/answer.html.j2", state="danger_first" if first else "prompt", **{**context, "advice": first}
+        )
+    # the whole choice in words: on a phone a long label does not fit in the closed dropdown
+    chosen = t["guide_chosen"].format(relation=relation_label(relation, lang))
+    return render(
+        "guide/answer.html.j2",
+        state="chosen",
+        **{**context, "advice": advise(relation, life_threatening), "chosen": chosen},
+    )
+
+
+def _danger_first():
+    """The engine's answer when life is in danger, if it is the same whoever the stalker is (it is: 112)."""
+    answers = {r: advise(r, True) for r in relations()}
+    if len({a.service for a in answers.values()}) != 1:
+        return None
+    return next(iter(answers.values()))
+
+
 class ReferralGuide:
     def __init__(self, lang: str):
+        import ipywidgets as W
+
         self.lang = check_lang(lang)
         t = ui(lang)
         options = [(t["guide_choose"], CHOOSE)] + [(relation_label(r, lang, short=True), r) for r in relations()]
-        self.relation = W.Dropdown(options=options, value=CHOOSE, description=t["guide_relation"],
-                                   style={"description_width": "initial"}, layout=W.Layout(width="auto"))
+        self.relation = W.Dropdown(
+            options=options,
+            value=CHOOSE,
+            description=t["guide_relation"],
+            style={"description_width": "initial"},
+            layout=W.Layout(width="auto"),
+        )
         self.relation.add_class("course-guide-relation")
-        self.danger = W.Checkbox(value=False, description=t["guide_danger"], indent=False, layout=W.Layout(width="auto"))
+        self.danger = W.Checkbox(
+            value=False, description=t["guide_danger"], indent=False, layout=W.Layout(width="auto")
+        )
         self.answer = W.HTML("")
         self.answer.add_class("course-feedback")
         self.relation.observe(lambda _change: self.update(), names="value")
@@ -47,47 +88,8 @@ class ReferralGuide:
         self.danger.value = life_threatening
         self.relation.value = relation or CHOOSE
 
-    def _service(self, advice, service: str | None = None) -> str:
-        name, number = advice.service_name(self.lang, service), advice.contact(service)
-        if number in name:  # "112 (alarmnummer)": the number is in the name; make that a link, do not repeat it
-            return link_phones(f"<strong>{escape(name)}</strong>")
-        return f'<strong>{escape(name)}</strong> <span class="course-nowrap">({phone_link(number)})</span>'
-
-    def _danger_first(self):
-        """The engine's answer when life is in danger, if it is the same whoever the stalker is (it is: 112)."""
-        answers = {r: advise(r, True) for r in relations()}
-        if len({a.service for a in answers.values()}) != 1:
-            return None
-        return next(iter(answers.values()))
-
     def update(self) -> None:
-        t, lang = ui(self.lang), self.lang
-        relation = self.relation.value
-        if relation == CHOOSE:
-            first = self._danger_first() if self.danger.value else None
-            if first is None:
-                self.answer.value = f'<div class="course-msg course-msg-info"><p>{escape(t["guide_prompt"])}</p></div>'
-                return
-            self.answer.value = (
-                f'<div class="course-msg course-msg-advice course-guide-danger"><p><strong>⚠ '
-                f'{fill_html(t["guide_danger_first"], lang, "data/ui.yaml", f"{lang}.guide_danger_first")}</strong></p>'
-                f'<ol><li>{escape(t["guide_first"])} {self._service(first)}</li></ol>'
-                f'<p>{escape(t["guide_then_choose"])}</p>'
-                f'<p class="course-source">{escape(t["source"])}: {escape(source())}</p></div>')
-            return
-        a = advise(relation, self.danger.value)
-        if a.then:
-            steps = [f'<li>{escape(t["guide_first"])} {self._service(a)}</li>',
-                     f'<li>{escape(t["guide_then"])} {self._service(a, a.then)}</li>']
-        else:
-            steps = [f"<li>{self._service(a)}</li>"]
-        css = " course-guide-danger" if a.life_threatening else ""
-        # the whole choice in words: on a phone a long label does not fit in the closed dropdown
-        chosen = t["guide_chosen"].format(relation=relation_label(relation, lang))
-        self.answer.value = (f'<div class="course-msg course-msg-advice{css}"><p class="course-guide-chosen">{escape(chosen)}</p>'
-                             f'<p><strong>➜ {escape(t["guide_refer_to"])}</strong></p>'
-                             f'<ol>{"".join(steps)}</ol><p>{link_phones(escape(a.explanation[lang]))}</p>'
-                             f'<p class="course-source">{escape(t["source"])}: {escape(source())}</p></div>')
+        self.answer.value = answer_html(self.lang, self.relation.value, self.danger.value)
 
 
 @friendly_errors
@@ -95,3 +97,28 @@ def show_referral_guide(lang: str) -> ReferralGuide:
     guide = ReferralGuide(lang)
     show(guide.widget)
     return guide
+
+
+# ---------------------------------------------------------------- registry hooks
+
+
+def validate() -> int:
+    """The referral rules (data/referral.yaml); how many relations they know."""
+    return validate_rules()
+
+
+def deck_table_html(lang: str) -> str:
+    """The referral guide as a table: every relation the engine knows, and the rule for danger to life."""
+    rows = [(relation_label(r, lang), advise(r)) for r in relations()]
+    return render(
+        "guide/deck_table.html.j2", rows=rows, danger=advise(relations()[0], True), t=ui(lang, "slides"), lang=lang
+    )
+
+
+def static(call, lang: str, preview: bool = False) -> Static:
+    """A deck shows the referral table instead of the guide (the live slide and its preview alike)."""
+    return Static(deck_table_html(lang))
+
+
+def answer_key(call, page, lang: str):
+    return None  # the guide asks nothing
