@@ -1,8 +1,9 @@
 """The quiz widget, in Python and inside a real kernel: choose, click Check, read the feedback."""
+
 import re
-from html import escape
 
 import pytest
+from markupsafe import escape  # how the templates escape (' becomes &#39;)
 
 from stalking_course.content.questions import bank
 from stalking_course.elements.quiz import Quiz
@@ -71,6 +72,7 @@ def test_all_right_first_time_shows_the_final_score():
 
 def test_the_browser_never_receives_which_answer_is_right(quiz):
     """Widget state is what the page gets: it holds labels, not correctness."""
+
     def tree(widget):
         yield widget
         for child in getattr(widget, "children", ()):
@@ -93,12 +95,17 @@ def test_quiz_in_a_kernel():
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
-        'from stalking_course import show_quiz\nq = show_quiz("what-is-stalking", "en")',
-        "v = q.views[3]\nv.check.click()\nprint('EMPTY', v.feedback.value)",
-        "wrong = next(i for i, o in enumerate(v.question.options) if not o.correct)\nv.select(wrong)\nv.check.click()\nprint('WRONG', v.feedback.value)",
-        "v.select(*v.question.correct)\nv.check.click()\nprint('RIGHT', v.feedback.value)\nprint('SCORE', q.score.value)",
-    )]
+    nb.cells = [
+        nbformat.v4.new_code_cell(c)
+        for c in (
+            'from stalking_course import show_quiz\nq = show_quiz("what-is-stalking", "en")',
+            "v = q.views[3]\nv.check.click()\nprint('EMPTY', v.feedback.value)",
+            "wrong = next(i for i, o in enumerate(v.question.options) if not o.correct)\nv.select(wrong)\n"
+            "v.check.click()\nprint('WRONG', v.feedback.value)",
+            "v.select(*v.question.correct)\nv.check.click()\nprint('RIGHT', v.feedback.value)\n"
+            "print('SCORE', q.score.value)",
+        )
+    ]
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()
     out = "".join(o.get("text", "") for c in nb.cells for o in c.outputs)
     assert "EMPTY" in out and "Choose an answer first" in out
@@ -108,17 +115,23 @@ def test_quiz_in_a_kernel():
 
 # ---- feedback details (issue 8)
 
+
 def _multiple(quiz):
     return next(v for v in quiz.views if v.question.type == "multiple" and len(v.question.correct) >= 3)
 
 
-@pytest.mark.parametrize("lang,expected", [("nl", "Gedeeltelijk goed: nog 2 goede antwoorden te vinden."),
-                                           ("en", "Partly right: 2 more right answers to find.")])
+@pytest.mark.parametrize(
+    "lang,expected",
+    [
+        ("nl", "Gedeeltelijk goed: nog 2 goede antwoorden te vinden."),
+        ("en", "Partly right: 2 more right answers to find."),
+    ],
+)
 def test_partly_right_says_how_many_right_answers_are_still_missing(lang, expected):
     quiz = Quiz(bank("what-is-stalking"), lang)
     view = _multiple(quiz)
     correct = sorted(view.question.correct)
-    view.select(*correct[:len(correct) - 2])
+    view.select(*correct[: len(correct) - 2])
     view.check.click()
     assert f"◐ {expected}" in text(view.feedback.value)
 

@@ -1,6 +1,6 @@
 """Question banks: data/questions/<bank>.yaml, both languages side by side.
 
-Schema of a bank (checked on every load):
+The structure is content/schemas/questions.schema.json (checked on every change of the file):
 
     questions:
       - id: kebab-case-id            unique in the bank
@@ -13,18 +13,16 @@ Schema of a bank (checked on every load):
             feedback: {nl, en}       shown when the trainee chose this option
         explanation: {nl, en}        why the right answer is right
 
-Text may use {{fact_key}} placeholders (data/facts.yaml).
+Here only the rules a schema cannot say: the number of correct options per type, unique ids, and the
+{{fact_key}} placeholders (data/facts.yaml) filled in.
 """
+
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 
-from . import LANGS, ContentError, data_dir, fill, load_yaml
-from .loader import bilingual, require
-
-ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+from .facts import fill_both
+from .loader import ContentError, cached, check_unique_ids, data_dir, display_name, field_path, load_yaml
 
 
 @dataclass(frozen=True)
@@ -49,65 +47,47 @@ class Question:
         return frozenset(i for i, o in enumerate(self.options) if o.correct)
 
 
-def _localise(value: dict, file: str, field: str) -> dict:
-    return {lang: fill(value[lang], lang, file, f"{field}.{lang}") for lang in LANGS}
+def bank_file(bank_id: str) -> str:
+    return f"questions/{bank_id}.yaml"
 
 
-def _question(entry, bank: str, file: str, n: int) -> Question:
-    qid = require(entry, "id", file, f"questions[{n}]", str)
-    if not ID.match(qid):
-        raise ContentError(file, f"question {qid}: id", "use lower-case words joined by hyphens")
-    where = f"question {qid}"
-    qtype = require(entry, "type", file, where, str)
-    if qtype not in ("single", "multiple"):
-        raise ContentError(file, f"{where}: type", "must be single or multiple")
-    text = _localise(bilingual(entry, "text", file, where), file, f"{where}: text")
-    raw_options = require(entry, "options", file, where, list)
-    if len(raw_options) < 2:
-        raise ContentError(file, f"{where}: options", "needs at least two options")
-    options = []
-    for i, opt in enumerate(raw_options, 1):
-        owhere = f"{where}: options[{i}]"
-        if not isinstance(opt, dict):
-            raise ContentError(file, owhere, "must be a mapping with text, correct and feedback")
-        if not isinstance(opt.get("correct"), bool):
-            raise ContentError(file, f"{owhere}.correct", "missing (true or false)")
-        options.append(Option(
-            _localise(bilingual(opt, "text", file, owhere), file, f"{owhere}.text"),
-            opt["correct"],
-            _localise(bilingual(opt, "feedback", file, owhere), file, f"{owhere}.feedback"),
-        ))
+def _question(entries: list, n: int, bank_id: str, shown: str) -> Question:
+    entry = entries[n]
+    where = field_path(["questions", n], {"questions": entries})  # questions[3] (id legal-name)
+
+    def filled(value, field: str) -> dict:
+        return fill_both(value, shown, f"{where}.{field}")
+
+    options = tuple(
+        Option(filled(o["text"], f"options[{i}].text"), o["correct"], filled(o["feedback"], f"options[{i}].feedback"))
+        for i, o in enumerate(entry["options"], 1)
+    )
     n_correct = sum(o.correct for o in options)
-    if qtype == "single" and n_correct != 1:
-        raise ContentError(file, f"{where}: options", f"a single-choice question needs exactly one correct option, found {n_correct}")
-    if qtype == "multiple" and n_correct < 1:
-        raise ContentError(file, f"{where}: options", "a multiple-choice question needs at least one correct option")
-    explanation = _localise(bilingual(entry, "explanation", file, where), file, f"{where}: explanation")
-    topic = entry.get("topic") or bank
-    return Question(qid, bank, qtype, topic, text, tuple(options), explanation)
+    if entry["type"] == "single" and n_correct != 1:
+        raise ContentError(
+            shown, f"{where}.options", f"a single-choice question needs exactly one correct option, found {n_correct}"
+        )
+    if entry["type"] == "multiple" and n_correct < 1:
+        raise ContentError(shown, f"{where}.options", "a multiple-choice question needs at least one correct option")
+    return Question(
+        entry["id"],
+        bank_id,
+        entry["type"],
+        entry.get("topic") or bank_id,
+        filled(entry["text"], "text"),
+        options,
+        filled(entry["explanation"], "explanation"),
+    )
 
 
-@functools.lru_cache(maxsize=None)
-def _bank(bank: str, key) -> tuple:
-    file = f"data/questions/{bank}.yaml"
-    data = load_yaml(f"questions/{bank}.yaml")
-    entries = require(data, "questions", file, "", list)
-    questions = [_question(e, bank, file, n) for n, e in enumerate(entries, 1)]
-    ids = [q.id for q in questions]
-    dupes = {i for i in ids if ids.count(i) > 1}
-    if dupes:
-        raise ContentError(file, f"question {sorted(dupes)[0]}: id", "used twice")
-    return tuple(questions)
-
-
+@cached("questions/{0}.yaml", "facts.yaml")
 def bank(bank_id: str) -> tuple:
-    """The validated questions of one bank."""
-    path = data_dir() / "questions" / f"{bank_id}.yaml"
-    try:
-        key = path.stat().st_mtime
-    except FileNotFoundError:
-        raise ContentError(f"data/questions/{bank_id}.yaml", "file", "does not exist") from None
-    return _bank(bank_id, key)
+    """The checked questions of one bank, facts filled in; a mistake is a ContentError naming file and field."""
+    name = bank_file(bank_id)
+    entries = load_yaml(name, schema="questions")["questions"]
+    shown = display_name(name)
+    check_unique_ids(entries, shown, "questions")
+    return tuple(_question(entries, n, bank_id, shown) for n in range(len(entries)))
 
 
 def bank_ids() -> list:

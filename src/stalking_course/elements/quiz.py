@@ -1,140 +1,97 @@
-"""The quiz widget.
+"""The quiz widget, and what the trainer's material shows of a quiz (registry hooks).
 
 The browser only ever receives the question and the option labels; which options are right lives in
 the kernel, and feedback is sent only after the trainee presses Check. Feedback is always a word and a
 symbol (never colour alone) in an element that screen readers announce (see the course template).
 """
+
 from __future__ import annotations
 
-from html import escape
-
-import ipywidgets as W
-from ipywidgets.widgets.widget_bool import CheckboxStyle
-from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle
-
 from ..content import check_lang, ui
-from ..render.phones import link_phones
-from .base import Attempts, friendly_errors, partly_details, show
-from ..content.questions import bank
+from ..content.course import page_label
+from ..content.questions import bank, bank_ids
+from ..render import render
+from .base import Checkable, Choices, SharedLook, friendly_errors, partly_details, show
+from .registry import KeySection, Static
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _p(text: str) -> str:
-    return f"<p>{escape(text)}</p>"
-
-
-class SharedLook:
-    """One Layout and one Style object per widget kind, shared by every widget of a quiz.
-
-    Each ipywidget otherwise brings its own Layout and Style models: for a seven-question quiz that is
-    more than half of the ~125 models that the kernel sends and the page must build before it works."""
-
-    def __init__(self):
-        self.auto = W.Layout(width="auto")
-        self.plain = W.Layout()
-        self.html_style = HTMLStyle()
-        self.description_style = DescriptionStyle()
-        self.checkbox_style = CheckboxStyle()
-        self.button_style = W.ButtonStyle()
-
-    def html(self, value: str = "") -> W.HTML:
-        return W.HTML(value, layout=self.plain, style=self.html_style)
-
-
-class QuestionView(Attempts):
-    """One question: prompt, options, a Check button and a feedback area."""
+class QuestionView(Checkable):
+    """One question: prompt, options (radio buttons for a single answer, check boxes for several), Check, feedback."""
 
     def __init__(self, question, lang: str, number: int, total: int, on_checked=None, look: SharedLook | None = None):
         self.question, self.lang, self.on_checked = question, lang, on_checked
         look = look or SharedLook()
         self.t = ui(lang)
-        self._reset_attempts()
-        labels = [o.text[lang] for o in question.options]
-        heading = self.t["question_of"].format(n=number, total=total)
-        hint = self.t["choose_one"] if question.type == "single" else self.t["choose_all"]
-        self.prompt = look.html(
-            f'<div class="course-question" role="group"><p class="course-question-number">{escape(heading)}</p>'
-            f'<p class="course-question-text"><strong>{escape(question.text[lang])}</strong></p>'
-            f'<p class="course-question-hint">{escape(hint)}</p></div>'
+        self.start_checking()
+        single = question.type == "single"
+        self.choices = Choices([o.text[lang] for o in question.options], several=not single, look=look)
+        self.chooser, self.boxes = self.choices.widget, self.choices.boxes
+        prompt = render(
+            "quiz/prompt.html.j2",
+            heading=self.t["question_of"].format(n=number, total=total),
+            text=question.text[lang],
+            hint=self.t["choose_one"] if single else self.t["choose_all"],
         )
-        if question.type == "single":
-            self.chooser = W.RadioButtons(options=[(label, i) for i, label in enumerate(labels)], value=None,
-                                          layout=look.auto, style=look.description_style)
-            self.chooser.add_class("course-options")
-            self.boxes = None
-        else:
-            self.boxes = [W.Checkbox(value=False, description=label, indent=False, layout=look.auto,
-                                     style=look.checkbox_style) for label in labels]
-            self.chooser = W.VBox(self.boxes, layout=look.plain)
-            self.chooser.add_class("course-options")
-        self.check = W.Button(description=self.t["check"], tooltip=self.t["check_tooltip"],
-                              button_style="primary", icon="", layout=look.plain, style=look.button_style)
-        self.check.add_class("course-check")
-        self.feedback = look.html()
-        self.feedback.add_class("course-feedback")
-        self.check.on_click(lambda _button: self.check_answer())
-        self.widget = W.VBox([self.prompt, self.chooser, self.check, self.feedback], layout=look.plain)
-        self.widget.add_class("course-question-box")
+        self.build(prompt, self.choices, look)
+
+    @property
+    def progress_key(self) -> tuple:
+        return f"quiz:{self.question.bank}", self.question.id
 
     @property
     def element(self) -> str:
         return f"{self.question.bank}/{self.question.id}"
 
     def selection(self) -> frozenset:
-        if self.boxes is None:
-            return frozenset() if self.chooser.value is None else frozenset([self.chooser.value])
-        return frozenset(i for i, box in enumerate(self.boxes) if box.value)
+        return self.choices.selection()
 
     def select(self, *indexes: int) -> None:
         """Choose options by index (tests and trainers' demos)."""
-        if self.boxes is None:
-            self.chooser.value = indexes[0] if indexes else None
-        else:
-            for i, box in enumerate(self.boxes):
-                box.value = i in indexes
+        self.choices.select(*indexes)
 
-    def check_answer(self) -> None:
-        chosen = self.selection()
-        if not chosen:
-            self.feedback.value = f'<div class="course-msg course-msg-info">ℹ {escape(self.t["choose_first"])}</div>'
-            return
-        if not self._is_new_answer(chosen):
-            return
-        right = chosen == self.question.correct
-        self._record(right)
-        self.feedback.value = self._feedback_html(chosen, right)
+    def choose(self, answer) -> None:
+        self.select(*answer)
+
+    def is_right(self, answer) -> bool:
+        return answer == self.question.correct
+
+    def after_check(self) -> None:
         if self.on_checked:
             self.on_checked()
 
-    def _feedback_html(self, chosen: frozenset, right: bool) -> str:
+    def vote_options(self):
+        return [(o.text[self.lang], o.correct) for o in self.question.options]
+
+    def feedback_html(self, chosen: frozenset, right: bool) -> str:
         lang, t, q = self.lang, self.t, self.question
         if right:
-            status = f'<p class="course-status"><strong>✔ {escape(t["correct"])}</strong></p>'
-            kind = "right"
+            kind, symbol, status, try_again = "right", "✔", t["correct"], ""
         elif chosen & q.correct:
             details = partly_details(lang, missing=len(q.correct - chosen), extra=len(chosen - q.correct))
-            status = (f'<p class="course-status"><strong>◐ {escape(t["partly_detail"].format(details=details))}</strong> '
-                      f'{escape(t["try_again"])}</p>')
-            kind = "partly"
+            kind, symbol, status, try_again = "partly", "◐", t["partly_detail"].format(details=details), t["try_again"]
         else:
-            status = f'<p class="course-status"><strong>✘ {escape(t["incorrect"])}</strong> {escape(t["try_again"])}</p>'
-            kind = "wrong"
-        items = []
-        for i in sorted(chosen):
-            opt = q.options[i]
-            mark = "✔" if opt.correct else "✘"
-            items.append(f"<li>{mark} <em>{escape(t['your_choice'])}: {escape(opt.text[lang])}</em> — "
-                         f"{escape(opt.feedback[lang])}</li>")
-        explanation = ""
-        if right:
-            explanation = f'<p class="course-explanation"><strong>{escape(t["explanation"])}:</strong> {escape(q.explanation[lang])}</p>'
-        return link_phones(f'<div class="course-msg course-msg-{kind}">{status}<ul>{"".join(items)}</ul>{explanation}</div>')
+            kind, symbol, status, try_again = "wrong", "✘", t["incorrect"], t["try_again"]
+        options = [(q.options[i].correct, q.options[i].text[lang], q.options[i].feedback[lang]) for i in sorted(chosen)]
+        return render(
+            "quiz/feedback.html.j2",
+            kind=kind,
+            symbol=symbol,
+            status=status,
+            try_again=try_again,
+            chosen=options,
+            explanation=q.explanation[lang] if right else "",
+            t=t,
+        )
 
 
 class Quiz:
     """All questions of a bank (or a given list), with a running score."""
 
     def __init__(self, questions, lang: str):
+        import ipywidgets as W
+
         self.lang = check_lang(lang)
         self.t = ui(lang)
         total = len(questions)
@@ -166,7 +123,7 @@ class Quiz:
         else:
             key = "score_done"
         text = self.t[key].format(right=right, total=total, answered=self.answered)
-        self.score.value = f'<div class="course-msg course-msg-score"><p><strong>{escape(text)}</strong></p></div>'
+        self.score.value = render("quiz/score.html.j2", text=text)
 
 
 @friendly_errors
@@ -175,3 +132,89 @@ def show_quiz(bank_id: str, lang: str) -> Quiz:
     quiz = Quiz(bank(bank_id), lang)
     show(quiz.widget)
     return quiz
+
+
+# ---------------------------------------------------------------- registry hooks (elements/registry.py)
+
+
+def validate() -> int:
+    """Every question bank, checked: how many questions."""
+    return sum(len(bank(b)) for b in bank_ids())
+
+
+def static(call, lang: str, preview: bool = False) -> Static | None:
+    """A deck's quiz: per question a question slide and an answer slide (feedback on every option in the notes);
+    the preview (the live deck's speaker view) has the question slides only, without answers."""
+    if not call.subject:
+        return None
+    return bank_preview(call.subject, lang) if preview else bank_static(call.subject, lang)
+
+
+def bank_static(bank_id: str, lang: str) -> Static:
+    t, cu = ui(lang, "slides"), ui(lang)
+    questions = bank(bank_id)
+    total = len(questions)
+    slides = []
+    for n, q in enumerate(questions, 1):
+        common = dict(bank=bank_id, q=q, lang=lang, letters=LETTERS)
+        hint = cu["choose_one"] if q.type == "single" else cu["choose_all"]
+        question = render(
+            "quiz/deck_question.html.j2", kicker=cu["question_of"].format(n=n, total=total), hint=hint, **common
+        )
+        answer = render(
+            "quiz/deck_answer.html.j2",
+            kicker=t["answer_heading"].format(n=n),
+            t=t,
+            key="".join(LETTERS[i] for i in sorted(q.correct)),
+            explanation_label=cu["explanation"],
+            **common,
+        )
+        vote = render("quiz/deck_notes.html.j2", intro=t["quiz_vote_notes"])
+        notes = render("quiz/deck_notes.html.j2", intro=t["quiz_answer_notes"], q=q, lang=lang, letters=LETTERS)
+        slides += [(question, vote), (answer, notes)]
+    inline = render("quiz/deck_note.html.j2", text=t["quiz_follows"].format(n=total), info=False)
+    return Static(inline, slides)
+
+
+def bank_preview(bank_id: str, lang: str) -> Static:
+    cu = ui(lang)
+    questions = bank(bank_id)
+    total = len(questions)
+    return Static(
+        "",
+        [
+            (render("quiz/deck_preview.html.j2", q=q, lang=lang, kicker=cu["question_of"].format(n=n, total=total)), "")
+            for n, q in enumerate(questions, 1)
+        ],
+    )
+
+
+def answer_key(call, page, lang: str) -> KeySection | None:
+    """The bank's part of the answer keys: every question with its key, the options' feedback, the explanation."""
+    return bank_key(call.subject, page, lang) if call.subject else None
+
+
+def bank_title(page, bank_id: str, lang: str) -> str:
+    """'Vragen bij: Les 3: Wie stalkt wie?' (+ ' – eindtoets' for the final assessment's bank)."""
+    t = ui(lang, "slides")
+    if page is None:
+        return t["keys_bank_unused"].format(bank=bank_id)
+    title = t["keys_bank_heading"].format(title=page_label(page, lang))
+    final = bank_id == "final-assessment" and t["keys_final"].lower() not in title.lower()
+    return f"{title} – {t['keys_final']}" if final else title
+
+
+def bank_key(bank_id: str, page, lang: str) -> KeySection:
+    title = bank_title(page, bank_id, lang)
+    questions = [(q, "".join(LETTERS[i] for i in sorted(q.correct))) for q in bank(bank_id)]
+    html = render(
+        "quiz/answer_key.html.j2",
+        bank=bank_id,
+        heading=title,
+        questions=questions,
+        lang=lang,
+        t=ui(lang, "slides"),
+        explanation_label=ui(lang)["explanation"],
+        letters=LETTERS,
+    )
+    return KeySection(anchor=f"bank-{bank_id}", title=title, html=html, group=0)
