@@ -23,6 +23,10 @@ app as a trainer starts it for the lesson of the day: `make app CLASS=30 PREHEAT
   N Chromiums; the browser's own rendering time, measured in the single-trainee runs, is added to each
   trainee's time. p95_tti_ratio: the p95 over a single trainee's time to interactive on the same server.
 - lighthouse: npm lighthouse (bench/package.json) against the same chromium, mobile and desktop presets.
+- recording (last, on a course app of its own once the others have stopped; bench/recording.py): the
+  classroom with trainees who joined a group (their answers recorded) against one with trainees who did
+  not, rounds alternating off-on / on-off: recording_p95_ratio (median of the rounds' p95 TTI ratios,
+  goal <= 1.10) and recording_kernel_mb (a recording kernel's USS, goal <= 60).
 """
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import servers
+from . import recording, servers
 from .trainee import LessonPage
 
 LESSON = "notebooks/nl/01_wat-is-stalking.ipynb"
@@ -48,7 +52,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 CULL_INTERVAL, CULL_IDLE = 2, 30  # bench culling (voila.json: an hour); a page over the slow link connects after ~10 s
 LEAVE_WAIT = 8  # seconds after the classroom left before counting kernels (their pages sent the shutdown beacon)
 GOALS = {"text_ratio": 0.2, "tti_ratio": 0.5, "link_cold_ratio": 0.35, "link_warm_ratio": 0.25,
-         "p95_tti_ratio": 3, "kernel_uss_mb": 60, "lighthouse_mobile": 80, "lighthouse_desktop": 95, "cls": 0.1}
+         "p95_tti_ratio": 3, "kernel_uss_mb": 60, "lighthouse_mobile": 80, "lighthouse_desktop": 95, "cls": 0.1,
+         "recording_p95_ratio": 1.10, "recording_kernel_mb": 60}
 
 
 FAILED = []  # visits that did not finish (reported in latest.json and under the table)
@@ -281,6 +286,8 @@ def table(result: dict) -> str:
         ("  kernels alive after leaving", cs.get("kernels_after_leave", ""), w["kernels_after_leave"],
          f"goal <= the pool ({w['pool']})"),
     ]
+    if "recording" in result:
+        rows += recording.rows(result["recording"])
     for preset in ("mobile", "desktop"):
         st, co = lh.get("stock", {}).get(preset, {}), lh.get("course", {}).get(preset, {})
         goal = {"mobile": 80, "desktop": 95}[preset]
@@ -322,6 +329,8 @@ def main(argv=None) -> int:
     parser.add_argument("--ports", default="", help="three ports: stock,course,course_cold (default: free ports)")
     parser.add_argument("--quick", action="store_true", help="2 runs, 1 link run, 10 trainees, no stock classroom")
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--recording-rounds", type=int, default=4,
+                        help="rounds (pairs of classrooms, recording off and on) of the recording part; 0: skip it")
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.link_runs, args.trainees = 2, 1, 10
@@ -422,6 +431,10 @@ def main(argv=None) -> int:
     finally:
         for s in everything:
             s.stop()
+    if args.recording_rounds > 0:
+        log(f"recording progress: classrooms of {args.trainees}, off and on, {args.recording_rounds} rounds ...")
+        result["recording"] = recording.run(args.trainees, args.recording_rounds)
+        result.update(recording.summary(result["recording"]))
     lh = result.get("lighthouse", {})
     lh_ok = lambda preset, goal: (lh.get("course", {}).get(preset, {}).get("performance", -1) >= goal
                                   and lh["course"][preset]["performance"] > lh["stock"][preset].get("performance", 101)
@@ -435,6 +448,8 @@ def main(argv=None) -> int:
         "kernel_uss_mb": result["kernel_uss_mb"] is not None and result["kernel_uss_mb"] <= GOALS["kernel_uss_mb"],
         "kernels_after_leave": result["kernels_after_leave"] <= result["classroom"]["with_class"]["pool"],
     }
+    if "recording" in result:
+        result["goals_met"].update(recording.goals(result["recording"]))
     if lh:
         result["goals_met"]["lighthouse_mobile"] = lh_ok("mobile", 80)
         result["goals_met"]["lighthouse_desktop"] = lh_ok("desktop", 95)
@@ -444,6 +459,7 @@ def main(argv=None) -> int:
                           "link": "2 Mbit/s down, 1 Mbit/s up, 40 ms latency (Network.emulateNetworkConditions)",
                           "course": f"make app CLASS={args.trainees} PREHEAT={LESSON_ID} (the lesson of the day preheated)",
                           "course_cold": "voila.json as shipped (start pages preheated; this lesson not)",
+                          "recording_rounds": args.recording_rounds,
                           "stock": "voila notebooks/ with default settings"}
     result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                          "load_average_start": load_start, "load_average": [round(x, 2) for x in os.getloadavg()]}

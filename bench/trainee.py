@@ -57,10 +57,11 @@ class LessonPage:
             for key, morsel in SimpleCookie(header).items():
                 self.cookies[key] = morsel.value
 
-    async def open(self, timeout: float = 120) -> "LessonPage":
+    async def open(self, timeout: float = 120) -> LessonPage:
         client = AsyncHTTPClient(max_clients=64)
         self._t0 = self._t0 or time.perf_counter()
-        response = await client.fetch(self.url, request_timeout=timeout, raise_error=False)
+        headers = {"Cookie": self._cookie_header()} if self.cookies else None  # e.g. a trainee who joined a group
+        response = await client.fetch(self.url, headers=headers, request_timeout=timeout, raise_error=False)
         self._mark("html")
         self.status = response.code
         self._keep_cookies(response)

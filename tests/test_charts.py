@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from markupsafe import escape
 
 from stalking_course.elements import base as pagekit
 from stalking_course.render.charts import Series, bar_chart, format_number
@@ -68,7 +69,7 @@ def test_every_chart_has_a_text_alternative_a_source_and_a_table(name, lang):
     html = chart_html(name, lang)
     meta, df = load(name)
     assert html.startswith('<figure class="course-chart">') and html.endswith("</figure>")
-    assert "<figcaption>" in html and meta["source"].replace("'", "&#x27;") in html
+    assert "<figcaption>" in html and str(escape(meta["source"])) in html
     svg = re.search(r"<svg[^>]*>.*</svg>", html, re.S).group(0)
     assert 'role="img"' in svg and "aria-labelledby=" in svg
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1)
@@ -82,7 +83,7 @@ def test_every_chart_has_a_text_alternative_a_source_and_a_table(name, lang):
             assert shown in desc, f"the text alternative states {shown}"
             assert shown in table, f"the table states {shown}"
     for label in df[meta["chart"]["category"][lang]]:
-        assert label.replace("'", "&#x27;") in desc
+        assert str(escape(label)) in desc
 
 
 def test_series_differ_by_pattern_and_direct_labels_not_colour_alone():
@@ -128,7 +129,7 @@ def test_a_missing_column_is_named(broken):
     _write(broken / "victims-by-age-sex.csv", "age_nl,age_en,women\n15 tot 25 jaar,15 to 25,2.8\n")
     with pytest.raises(ContentError) as err:
         load("victims-by-age-sex")
-    assert err.value.file == "data/stats/victims-by-age-sex.csv" and err.value.field == "column men"
+    assert err.value.file.endswith("data/stats/victims-by-age-sex.csv") and err.value.field == "column men"
 
 
 def test_a_cell_that_is_not_a_number_is_named_with_its_line(broken):
@@ -154,7 +155,7 @@ def test_a_percentage_above_a_hundred_is_refused(broken):
 def test_a_column_the_sidecar_does_not_describe_is_named(broken):
     text = (broken / "online-or-physical.csv").read_text(encoding="utf-8").splitlines()
     _write(broken / "online-or-physical.csv", "\n".join([text[0] + ",extra"] + [t + ",x" for t in text[1:]]) + "\n")
-    with pytest.raises(ContentError, match=r"column extra: not described in data/stats/online-or-physical.yaml"):
+    with pytest.raises(ContentError, match=r"column extra: not described in \S*data/stats/online-or-physical.yaml"):
         load("online-or-physical")
 
 
@@ -169,7 +170,7 @@ def test_a_missing_sidecar_is_named(broken):
     (broken / "online-or-physical.yaml").unlink()
     with pytest.raises(ContentError) as err:
         load("online-or-physical")
-    assert err.value.file == "data/stats/online-or-physical.yaml" and err.value.field == "file"
+    assert err.value.file.endswith("data/stats/online-or-physical.yaml") and err.value.field == "file"
 
 
 def test_a_sidecar_without_a_source_is_named(broken):

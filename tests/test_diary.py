@@ -127,7 +127,7 @@ def test_hostile_input_in_the_sample_csv_is_escaped_too(data_copy):
     csv.write_text(text, encoding="utf-8")
     html = timeline_html(load_diary(), "nl")
     _no_markup_from_input(html)
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
 
 
 @pytest.mark.parametrize("description", ["", "   \n\t  "])
@@ -284,7 +284,7 @@ def test_a_bad_date_is_named_with_file_line_and_column(broken):
     _replace_in_csv(broken, "2025-02-11", "11-02-2025")
     with pytest.raises(ContentError) as err:
         load_diary()
-    assert err.value.file == "data/diary/fictional-diary-noor.csv"
+    assert err.value.file.endswith("data/diary/fictional-diary-noor.csv")
     assert err.value.field == "line 3, column date"
 
 
@@ -306,7 +306,7 @@ def test_a_missing_column_is_named(broken):
     csv.write_text("\n".join(l.rsplit(",", 1)[0] if i == 0 else l for i, l in enumerate(lines)), encoding="utf-8")
     with pytest.raises(ContentError) as err:
         load_diary()
-    assert err.value.file == "data/diary/fictional-diary-noor.csv" and err.value.field == "column description_en"
+    assert err.value.file.endswith("data/diary/fictional-diary-noor.csv") and err.value.field == "column description_en"
 
 
 def test_a_missing_interface_text_is_named(broken):

@@ -204,7 +204,7 @@ def test_a_slow_client_does_not_hold_up_other_kernel_starts(zygote):
 
 @pytest.mark.parametrize("failure", ["a preload that does not import", "course data that does not validate"])
 def test_a_failing_validation_is_logged_and_kernels_start_the_usual_way(zygote, monkeypatch, tmp_path, failure):
-    monkeypatch.setattr(kernelfork, "_zygote", None)  # as in a fresh app
+    monkeypatch.setattr(kernelfork.client, "_zygote", None)  # as in a fresh app
     if failure == "a preload that does not import":
         preload, expected = [*PRELOAD, "stalking_course.no_such_module"], "stalking_course.no_such_module"
     else:  # the zygote reads the course data from an empty folder
@@ -235,12 +235,12 @@ def test_a_failing_validation_is_logged_and_kernels_start_the_usual_way(zygote, 
 
 
 def test_not_linux_means_the_usual_kernels_and_a_log_line(monkeypatch):
-    monkeypatch.setattr(kernelfork, "_zygote", None)
+    monkeypatch.setattr(kernelfork.client, "_zygote", None)
     monkeypatch.setattr(sys, "platform", "darwin")
     log, records = logger()
     assert not kernelfork.configure(Config(), PRELOAD, log)
     assert any("needs Linux" in text for _, text in records.lines), records.lines
-    assert kernelfork._zygote is None
+    assert kernelfork.client._zygote is None
 
 
 def test_a_bad_request_gets_an_error_and_the_zygote_goes_on(zygote, tmp_path):

@@ -17,18 +17,17 @@ What this adds to a plain `voila .`:
 - the course template (templates/course): no CDN, a quick-exit control, `lang` set per page.
 Settings that plain Voila understands live in voila.json at the repository root.
 """
+
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
 import sys
-from html import escape
+from datetime import datetime, timezone
 from pathlib import Path
 
-import jinja2
 import tornado.web
-from jupyter_server._tz import utcnow
 from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.exporter import VoilaExporter
@@ -38,135 +37,41 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from . import kernelfork, speed
-from .content import LANGS, REPO_ROOT, ContentError, ui
+from .content import REPO_ROOT, ContentError
 from .content.course import course
+from .pages import (
+    SHARE,
+    CoursePageGate,
+    NotFoundHandler,
+    StartRedirectHandler,
+    interface_text,
+    page_lang,
+    start_url,
+    use_course_templates,
+)
 from .validate import validate_all
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+__all__ = ["CourseVoila", "CourseVoilaHandler", "main", "page_lang", "start_url"]
+
 ALLOWED_TEMPLATES = {None, "course", "course-reveal"}  # Voila's own reveal template loads from CDNs
 
-
-class _TemplateCache(jinja2.BytecodeCache):
-    """Compiled page templates, kept in memory for the life of the app.
-
-    Voila makes a new Jinja environment for every page it renders, and so lexes, parses and compiles
-    the same dozen templates again each time (a third of the server's work per page). Jinja checks
-    the template source's checksum on every load, so an edited template is compiled afresh."""
-
-    def __init__(self):
-        self._store = {}
-
-    @staticmethod
-    def _key(bucket):
-        env = bucket.environment  # compiled code depends on these too
-        return bucket.key, bucket.checksum, env.is_async, tuple(sorted(env.extensions))
-
-    def load_bytecode(self, bucket):
-        code = self._store.get(self._key(bucket))
-        if code is not None:
-            bucket.code = code
-
-    def dump_bytecode(self, bucket):
-        self._store[self._key(bucket)] = bucket.code
+speed.keep_compiled_templates(VoilaExporter)
+PRELOAD = speed.PRELOAD  # the scripts lesson pages load, learned from the first visits (speed.learns_preloads)
 
 
-_TEMPLATE_CACHE = _TemplateCache()
-_voila_create_environment = VoilaExporter._create_environment
-
-
-def _create_environment(self):
-    environment = _voila_create_environment(self)
-    environment.bytecode_cache = _TEMPLATE_CACHE
-    return environment
-
-
-VoilaExporter._create_environment = _create_environment
-
-# The scripts a lesson page loads, in the order browsers first asked for them (learned from the first
-# visits; bounded). The template lists them as <link rel="preload"> in the page head, so a browser
-# fetches them all while the kernel runs instead of one wave after another once the page has arrived.
-PRELOAD = []
-PRELOAD_MAX = 150
-
-
-def _learns_preloads(handler_class):
-    class Learning(handler_class):
-        def on_finish(self):
-            super().on_finish()
-            uri = self.request.uri
-            if (self.get_status() in (200, 304) and self.request.path.endswith(".js")
-                    and not self.request.path.endswith("/course.js") and len(PRELOAD) < PRELOAD_MAX
-                    and "/voila/render/" in self.request.headers.get("Referer", "") and uri not in PRELOAD):
-                PRELOAD.append(uri)
-
-    Learning.__name__ = f"Learning{handler_class.__name__}"
-    return Learning
-
-
-def page_lang(path: str) -> str:
-    """The language of a URL path: /en/ in it means English, anything else Dutch (the default)."""
-    return "en" if "/en/" in f"/{path}/" else "nl"
-
-
-def start_url(base_url: str, lang: str = "nl") -> str:
-    return f"{base_url}voila/render/{course().start.path(lang)}"
-
-
-def simple_page(base_url: str, lang: str, title: str, text: str) -> str:
-    """A small page in the course's look (404, busy), with the quick-exit control."""
-    t = ui(lang)
-    static = f"{base_url}voila/static"
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title><link rel="stylesheet" href="{static}/course.css"></head>
-<body class="course-simple-page" data-exit-url="{escape(t['quick_exit_url'])}">
-<a class="course-quick-exit" href="{escape(t['quick_exit_url'])}" title="{escape(t['quick_exit_hint'])}">{escape(t['quick_exit'])}</a>
-<main><h1>{escape(title)}</h1><p>{escape(text)}</p>
-<p><a href="{escape(start_url(base_url, lang))}">{escape(t['to_start'])}</a></p></main>
-<script src="{static}/course.js"></script></body></html>"""
-
-
-class NotFoundHandler(tornado.web.RequestHandler):
-    """Anything that is not a course page: a friendly 404 in the page's language."""
-
-    def prepare(self):
-        lang = page_lang(self.request.path)
-        t = ui(lang)
-        self.set_status(404)
-        self.finish(simple_page(self.settings["base_url"], lang, t["not_found_title"], t["not_found_text"]))
-
-
-class StartRedirectHandler(tornado.web.RequestHandler):
-    """`/` and the Voila tree: go to the start page (Dutch unless the path says English)."""
-
-    def get(self, path=""):
-        self.redirect(start_url(self.settings["base_url"], page_lang(path or "")))
-
-
-class CourseVoilaHandler(TornadoVoilaHandler):
+class CourseVoilaHandler(CoursePageGate, TornadoVoilaHandler):
     """Renders course pages only, and only with the course's templates."""
 
     rendering = 0  # pages being rendered right now (shared by all requests)
 
     @tornado.web.authenticated
     async def get(self, path=None):
-        base_url = self.settings["base_url"]
-        lang = page_lang(path or "")
-        if path not in course().by_path() or self.get_argument("template", None) not in ALLOWED_TEMPLATES:
-            t = ui(lang)
-            self.set_status(404)
-            self.finish(simple_page(base_url, lang, t["not_found_title"], t["not_found_text"]))
-            return
         app = self.settings["voila"]
         # Pages still being rendered count too (their kernels may not be registered yet), so a burst of
         # requests cannot start more kernels than the cap; for a moment a page may count twice.
-        if len(self.kernel_manager.list_kernel_ids()) + CourseVoilaHandler.rendering >= app.max_kernels:
-            t = ui(lang)
-            self.set_status(503)
-            self.set_header("Retry-After", "10")
-            self.finish(simple_page(base_url, lang, t["busy_title"], t["busy_text"]))
+        if self.refused(path, ALLOWED_TEMPLATES, app.max_kernels, pending=CourseVoilaHandler.rendering):
             return
-        self.xsrf_token  # sets the _xsrf cookie that the page's shutdown beacon needs (voila#1458)
+        _ = self.xsrf_token  # sets the _xsrf cookie that the page's shutdown beacon needs (voila#1458)
         CourseVoilaHandler.rendering += 1
         try:
             async with app.render_slots():
@@ -197,41 +102,56 @@ class CourseVoila(Voila):
     description = "The stalking-awareness course, served by Voila"
 
     max_kernels = Int(80, config=True, help="Live kernels at most; past it a page says 'busy, try again'.")
-    preheat_pages = List(Unicode(), ["start"], config=True,
-                         help="Ids of pages (data/course.yaml) kept ready in a preheated kernel, one per language: "
-                              "the start page by default; a trainer can name the lesson of the day instead.")
-    concurrent_renders = Int(0, config=True, help="Pages rendered at the same time at most (0: no limit); "
-                             "the others wait their turn, so the first trainees of a crowd get their page first.")
-    classroom = Int(0, config=True, help="Classroom mode (`make app CLASS=30 PREHEAT=<lesson>`): keep this many "
-                    "rendered kernels of the lesson of the day ready, refilled in the background, as many as "
-                    "classroom_memory_mb allows (measured at start; the app says how many and how much).")
+    preheat_pages = List(
+        Unicode(),
+        ["start"],
+        config=True,
+        help="Ids of pages (data/course.yaml) kept ready in a preheated kernel, one per language: "
+        "the start page by default; a trainer can name the lesson of the day instead.",
+    )
+    concurrent_renders = Int(
+        0,
+        config=True,
+        help="Pages rendered at the same time at most (0: no limit); "
+        "the others wait their turn, so the first trainees of a crowd get their page first.",
+    )
+    classroom = Int(
+        0,
+        config=True,
+        help="Classroom mode (`make app CLASS=30 PREHEAT=<lesson>`): keep this many "
+        "rendered kernels of the lesson of the day ready, refilled in the background, as many as "
+        "classroom_memory_mb allows (measured at start; the app says how many and how much).",
+    )
     classroom_lang = Unicode("nl", config=True, help="The group's language: its lesson pages get the classroom pool.")
-    classroom_memory_mb = Int(0, config=True, help="Memory the classroom pool may take (0: half of the memory "
-                              "available at start).")
-    fork_kernels = Bool(True, config=True, help="Start page kernels by forking a process that has imported "
-                        "what the pages use (stalking_course.kernelfork): fast starts, small kernels.")
+    classroom_memory_mb = Int(
+        0, config=True, help="Memory the classroom pool may take (0: half of the memory available at start)."
+    )
+    fork_kernels = Bool(
+        True,
+        config=True,
+        help="Start page kernels by forking a process that has imported "
+        "what the pages use (stalking_course.kernelfork): fast starts, small kernels.",
+    )
 
     def initialize(self, argv=None):
-        # The course template lives in the package; Voila looks for templates on the Jupyter path.
-        share = str(PACKAGE_DIR / "share" / "jupyter")
-        paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-        if share not in paths:
-            os.environ["JUPYTER_PATH"] = os.pathsep.join([share, *paths])
+        use_course_templates()
         super().initialize(argv)
         if not self.notebook_path:
             self.root_dir = str(REPO_ROOT)
         # The template reads the interface text (quick exit, ...) from here: one source, data/ui.yaml.
         resources = dict(self.config.VoilaConfiguration.get("resources", {}) or {})
-        resources["course_ui"] = {lang: ui(lang) for lang in LANGS}
+        resources["course_ui"] = interface_text()
         resources["course_preload"] = PRELOAD  # the same list object: it grows as the app learns
         # Versions of the course's own files for their URLs (?v=), so browsers may keep them for a year.
-        template_static = PACKAGE_DIR / "share" / "jupyter" / "voila" / "templates" / "course" / "static"
-        resources["course_static_version"] = {name: speed.short_version(str(template_static / name))
-                                              for name in ("course.css", "course.js")}
+        template_static = SHARE / "voila" / "templates" / "course" / "static"
+        resources["course_static_version"] = {
+            name: speed.short_version(str(template_static / name)) for name in ("course.css", "course.js")
+        }
         # voila.js and its chunks from voila/static/_v/<tag>/ (see stalking_course.speed)
         self.static_tag = speed.static_tag(self.static_paths)
         self.voila_configuration.page_config_hook = speed.page_config_hook(
-            self.static_tag, self.base_url, self.voila_configuration.page_config_hook)
+            self.static_tag, self.base_url, self.voila_configuration.page_config_hook
+        )
         self.config.VoilaConfiguration.resources = resources
         # Preheated kernels (VoilaConfiguration.preheat_kernel): one per language of each page named here.
         pools = {"default": {"pool_size": 0}}
@@ -247,8 +167,10 @@ class CourseVoila(Voila):
         self.classroom_page, self.classroom_ready = None, 0
         if self.classroom > 0:
             page_id = self.preheat_pages[-1] if self.preheat_pages else "start"
-            self.classroom_page = next((path for path, (page, lang) in pages.items()
-                                        if page.id == page_id and lang == self.classroom_lang), None)
+            self.classroom_page = next(
+                (path for path, (page, lang) in pages.items() if page.id == page_id and lang == self.classroom_lang),
+                None,
+            )
             if self.classroom_page is None:
                 self.log.warning("CLASS: no page %r in %r in data/course.yaml", page_id, self.classroom_lang)
             else:
@@ -272,11 +194,16 @@ class CourseVoila(Voila):
                 handlers.append((pattern, speed.caching(CourseTemplateStaticHandler), *handler[2:]))
             elif pattern.endswith(("/voila/static/(.*)", "/voila/labextensions/(.*)")):
                 if pattern.endswith("/voila/static/(.*)"):  # voila.js and its chunks, by the installed files' tag
-                    tagged = pattern[:-len("(.*)")] + speed.TAGGED_PREFIX
-                    handlers.append((f"{tagged}/{self.static_tag}/(.*)",
-                                     _learns_preloads(speed.caching(cls, immutable=True)), *handler[2:]))
+                    tagged = pattern[: -len("(.*)")] + speed.TAGGED_PREFIX
+                    handlers.append(
+                        (
+                            f"{tagged}/{self.static_tag}/(.*)",
+                            speed.learns_preloads(speed.caching(cls, immutable=True)),
+                            *handler[2:],
+                        )
+                    )
                     handlers.append((f"{tagged}/[0-9a-f]+/(.*)", speed.caching(cls), *handler[2:]))  # an old tag
-                handlers.append((pattern, _learns_preloads(speed.caching(cls)), *handler[2:]))
+                handlers.append((pattern, speed.learns_preloads(speed.caching(cls)), *handler[2:]))
             else:
                 handlers.append(handler)
         handlers.append((r"/((?:en|nl)/?)", StartRedirectHandler))  # /en, /en/: that language's start page
@@ -315,8 +242,11 @@ class CourseVoila(Voila):
         # ready kernels, the group's kernels and the refills all count against the cap on live kernels
         self.max_kernels = max(self.max_kernels, 2 * keep + len(manager.kernel_pools_config))
         self.classroom_ready = keep
-        print(f"CLASS={self.classroom}: keeping {keep} kernels of {page_id} ready, about {round(keep * uss)} MB "
-              f"({uss:.0f} MB each, measured; cap {cap:.0f} MB)", flush=True)
+        print(
+            f"CLASS={self.classroom}: keeping {keep} kernels of {page_id} ready, about {round(keep * uss)} MB "
+            f"({uss:.0f} MB each, measured; cap {cap:.0f} MB)",
+            flush=True,
+        )
 
     def _hand_over_fresh_pool_kernels(self):
         """A preheated kernel has been idle in its pool since it rendered the page (kept from the culler
@@ -330,7 +260,7 @@ class CourseVoila(Voila):
         async def get_rendered_notebook(*args, **kwargs):
             render_task, rendered_cache, kernel_id = await take(*args, **kwargs)
             try:
-                manager.get_kernel(kernel_id).last_activity = utcnow()
+                manager.get_kernel(kernel_id).last_activity = datetime.now(timezone.utc)
             except KeyError:
                 pass
             return render_task, rendered_cache, kernel_id
@@ -345,8 +275,12 @@ class CourseVoila(Voila):
         async def cull_kernel_if_idle(kernel_id):
             for pool in getattr(manager, "_pools", {}).values():
                 for task in pool:
-                    if task.done() and not task.cancelled() and task.exception() is None \
-                            and task.result().get("kernel_id") == kernel_id:
+                    if (
+                        task.done()
+                        and not task.cancelled()
+                        and task.exception() is None
+                        and task.result().get("kernel_id") == kernel_id
+                    ):
                         return None
             return await cull(kernel_id)
 
@@ -379,8 +313,9 @@ class CourseVoila(Voila):
             except KeyError:
                 return True
             render = content.get("task")
-            return ((process is not None and process.poll() is not None)
-                    or (render is not None and render.done() and (render.cancelled() or render.exception() is not None)))
+            return (process is not None and process.poll() is not None) or (
+                render is not None and render.done() and (render.cancelled() or render.exception() is not None)
+            )
 
         def get_pool_size(notebook_name):
             pool = manager._pools.get(notebook_name) or []
@@ -390,8 +325,9 @@ class CourseVoila(Voila):
                 if not task.cancelled() and task.exception() is None:
                     asyncio.ensure_future(manager.shutdown_kernel(task.result()["kernel_id"], now=True))
             if failed:
-                self.log.warning("%d kernel(s) of the pool of %s failed to start; replacing them", len(failed),
-                                 notebook_name)
+                self.log.warning(
+                    "%d kernel(s) of the pool of %s failed to start; replacing them", len(failed), notebook_name
+                )
                 manager.fill_if_needed(delay=0, notebook_name=notebook_name)
             return pool_size(notebook_name)
 
@@ -405,7 +341,7 @@ class CourseVoila(Voila):
         return self._render_slots
 
     def kernel_preload(self) -> list:
-        return kernelfork.BASE_PRELOAD + kernelfork.page_modules(Path(self.root_dir))
+        return kernelfork.BASE_PRELOAD + kernelfork.page_modules(Path(self.root_dir)) + kernelfork.recording_modules()
 
     def stop(self):
         try:

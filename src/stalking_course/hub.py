@@ -5,6 +5,7 @@ writes it from data/ui.yaml into a voila.json in the user's Jupyter config folde
 extension reads next to the repository's own voila.json, and blanks the MathJax URL that the extension would
 otherwise put in every page's config (a CDN address; the course has no formulas). binder/start runs it.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,19 +14,20 @@ from pathlib import Path
 
 from jupyter_core.paths import jupyter_config_dir
 
-from .content import LANGS, ui
+from .pages import interface_text
 
 
 def extension_config() -> dict:
-    return {"VoilaConfiguration": {"resources": {"course_ui": {lang: ui(lang) for lang in LANGS}}}}
+    return {"VoilaConfiguration": {"resources": {"course_ui": interface_text()}}}
 
 
 def write_extension_config(folder: str | None = None) -> Path:
     target = Path(folder or jupyter_config_dir()) / "voila.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(target.read_text()) if target.exists() else {}
-    existing.setdefault("VoilaConfiguration", {}).setdefault("resources", {})["course_ui"] = \
-        extension_config()["VoilaConfiguration"]["resources"]["course_ui"]
+    existing.setdefault("VoilaConfiguration", {}).setdefault("resources", {})["course_ui"] = extension_config()[
+        "VoilaConfiguration"
+    ]["resources"]["course_ui"]
     target.write_text(json.dumps(existing, ensure_ascii=False, indent=1))
     server = target.parent / "jupyter_server_config.json"
     settings = json.loads(server.read_text()) if server.exists() else {}

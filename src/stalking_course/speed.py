@@ -12,9 +12,14 @@
       `1187.voila.js`, have no hash in their names; the tag changes when any of them changes).
   Everything else is sent `no-cache` (the browser asks again and gets a 304): an unversioned file is never
   kept for a year. The page HTML stays uncached (Voila sends it no-store).
+- compiled page templates are kept (`TemplateCache`): Voila makes a new Jinja environment for every page
+  and would compile the same dozen templates each time;
+- preloads: the scripts a lesson page loads are learned from the first visits (`learns_preloads`) and listed
+  in the page head as <link rel="preload">;
 - classroom mode (`make app CLASS=30 PREHEAT=<lesson>`): see CourseVoila.classroom in app.py; the memory
   per kernel is measured here (unique set size of a rendered kernel of the lesson).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -22,6 +27,7 @@ import hashlib
 import os
 import re
 
+import jinja2
 import psutil
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -77,8 +83,9 @@ def static_tag(paths: list) -> str:
                     st = os.stat(os.path.join(folder, name))
                 except OSError:
                     continue
-                digest.update(f"{os.path.relpath(os.path.join(folder, name), root)}:{st.st_size}:{st.st_mtime_ns}\n"
-                              .encode())
+                digest.update(
+                    f"{os.path.relpath(os.path.join(folder, name), root)}:{st.st_size}:{st.st_mtime_ns}\n".encode()
+                )
     return digest.hexdigest()[:12]
 
 
@@ -102,8 +109,11 @@ def caching(handler_class, immutable: bool = False):
             # gzip each static file once, not once per request: thirty trainees opening their first lesson
             # ask for the same ~90 files each (tornado's compress_response would compress them 30 times).
             self._gzipped = None
-            if ("gzip" in self.request.headers.get("Accept-Encoding", "") and "Range" not in self.request.headers
-                    and _compressible(self._headers.get("Content-Type", ""))):
+            if (
+                "gzip" in self.request.headers.get("Accept-Encoding", "")
+                and "Range" not in self.request.headers
+                and _compressible(self._headers.get("Content-Type", ""))
+            ):
                 self._gzipped = gzipped(self.absolute_path)
                 self.set_header("Content-Encoding", "gzip")
                 self.add_header("Vary", "Accept-Encoding")
@@ -143,3 +153,68 @@ def uss_mb(pid: int) -> float:
 
 def available_mb() -> float:
     return psutil.virtual_memory().available / MB
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled page templates, kept in memory for the life of the app.
+
+    Voila makes a new Jinja environment for every page it renders, and so lexes, parses and compiles
+    the same dozen templates again each time (a third of the server's work per page). Jinja checks
+    the template source's checksum on every load, so an edited template is compiled afresh."""
+
+    def __init__(self):
+        self._store = {}
+
+    @staticmethod
+    def _key(bucket):
+        env = bucket.environment  # compiled code depends on these too
+        return bucket.key, bucket.checksum, env.is_async, tuple(sorted(env.extensions))
+
+    def load_bytecode(self, bucket):
+        code = self._store.get(self._key(bucket))
+        if code is not None:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket):
+        self._store[self._key(bucket)] = bucket.code
+
+
+def keep_compiled_templates(exporter_class) -> None:
+    """Every Jinja environment the exporter (Voila's VoilaExporter) makes shares one TemplateCache."""
+    cache = TemplateCache()
+    create_environment = exporter_class._create_environment
+
+    def _create_environment(self):
+        environment = create_environment(self)
+        environment.bytecode_cache = cache
+        return environment
+
+    exporter_class._create_environment = _create_environment
+
+
+# The scripts a lesson page loads, in the order browsers first asked for them (learned from the first
+# visits; bounded). The template lists them as <link rel="preload"> in the page head, so a browser
+# fetches them all while the kernel runs instead of one wave after another once the page has arrived.
+PRELOAD = []
+PRELOAD_MAX = 150
+
+
+def learns_preloads(handler_class):
+    """A static file handler class that adds the scripts lesson pages ask for to PRELOAD."""
+
+    class Learning(handler_class):
+        def on_finish(self):
+            super().on_finish()
+            uri = self.request.uri
+            if (
+                self.get_status() in (200, 304)
+                and self.request.path.endswith(".js")
+                and not self.request.path.endswith("/course.js")
+                and len(PRELOAD) < PRELOAD_MAX
+                and "/voila/render/" in self.request.headers.get("Referer", "")
+                and uri not in PRELOAD
+            ):
+                PRELOAD.append(uri)
+
+    Learning.__name__ = f"Learning{handler_class.__name__}"
+    return Learning

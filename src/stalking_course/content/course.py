@@ -1,12 +1,15 @@
-"""The table of contents (data/course.yaml): the one list of pages, in teaching order."""
+"""The table of contents (data/course.yaml): the one list of pages, in teaching order.
+
+The file's structure is schemas/course.schema.json (lessons and exercises need minutes and objectives;
+other pages may have them); here only what a schema cannot say: ids used once, notebooks that exist."""
+
 from __future__ import annotations
 
-import functools
 import posixpath
 from dataclasses import dataclass
 
-from . import LANGS, REPO_ROOT, ContentError, check_lang, data_dir, load_yaml
-from .loader import bilingual, require
+from .loader import LANGS, REPO_ROOT, ContentError, cached, check_unique_ids, data_dir, display_name, load_yaml
+from .text import check_lang
 
 FILE = "data/course.yaml"
 SECTIONS = ("lessons", "exercises", "pages")  # teaching order after the start page: the final assessment is
@@ -75,53 +78,38 @@ def relative_link(from_path: str, to_path: str) -> str:
     return posixpath.relpath(to_path, posixpath.dirname(from_path))
 
 
-def _page(entry, kind, field, number, check_files) -> Page:
-    page_id = require(entry, "id", FILE, field, str)
-    field = f"{field} (id {page_id})"
-    title = bilingual(entry, "title", FILE, field)
-    notebook = require(entry, "notebook", FILE, field, dict)
-    for lang in LANGS:
-        path = notebook.get(lang)
-        if not isinstance(path, str) or not path.endswith(".ipynb"):
-            raise ContentError(FILE, f"{field}.notebook.{lang}", "missing path to an .ipynb file")
-        if check_files and not (REPO_ROOT / path).is_file():
-            raise ContentError(FILE, f"{field}.notebook.{lang}", f"file {path} does not exist")
-    minutes, objectives = 0, None
-    if kind in ("lesson", "exercise") or (kind == "page" and "minutes" in entry):  # other pages: optional
-        minutes = require(entry, "minutes", FILE, field, int)
-        if isinstance(minutes, bool) or minutes <= 0:
-            raise ContentError(FILE, f"{field}.minutes", "must be a positive number of minutes")
-    if kind in ("lesson", "exercise") or (kind == "page" and "objectives" in entry):
-        objectives = bilingual(entry, "objectives", FILE, field)
-    return Page(page_id, kind, title, dict(notebook), minutes, objectives, number)
+def _page(entry: dict, kind: str, field: str, number: int, check_files: bool) -> Page:
+    """One entry of course.yaml (already checked against schemas/course.schema.json) as a Page."""
+    if check_files:  # only the course's own data: a test's copy of data/ keeps the notebooks where they are
+        for lang in LANGS:
+            path = entry["notebook"][lang]
+            if not (REPO_ROOT / path).is_file():
+                raise ContentError(FILE, f"{field} (id {entry['id']}).notebook.{lang}", f"file {path} does not exist")
+    return Page(
+        entry["id"],
+        kind,
+        entry["title"],
+        dict(entry["notebook"]),
+        entry.get("minutes", 0),
+        entry.get("objectives"),
+        number,
+    )
 
 
-@functools.lru_cache(maxsize=None)
-def _course(key) -> Course:
-    data = load_yaml("course.yaml")
-    check_files = data_dir().resolve() == (REPO_ROOT / "data").resolve()
-    title = bilingual(data, "title", FILE, "")
-    start = _page(require(data, "start", FILE, "", dict), "start", "start", 0, check_files)
-    pages = [start]
-    for section in SECTIONS:
-        entries = data.get(section) or []
-        if not isinstance(entries, list):
-            raise ContentError(FILE, section, "must be a list")
-        kind = section.rstrip("s")
-        for n, entry in enumerate(entries, 1):
-            pages.append(_page(entry, kind, f"{section}[{n}]", n, check_files))
-    seen = set()
-    for p in pages:
-        if p.id in seen:
-            raise ContentError(FILE, f"id {p.id}", "used twice")
-        seen.add(p.id)
-    return Course(title, start, tuple(pages))
-
-
+@cached("course.yaml")
 def course() -> Course:
-    path = data_dir() / "course.yaml"
-    try:
-        key = (str(path), path.stat().st_mtime)
-    except FileNotFoundError:
-        raise ContentError(FILE, "file", "does not exist") from None
-    return _course(key)
+    """The table of contents, checked: every page in navigation order, the start page first."""
+    data = load_yaml("course.yaml", schema="course")
+    check_files = data_dir().resolve() == (REPO_ROOT / "data").resolve()
+    pages = [_page(data["start"], "start", "start", 0, check_files)]
+    for section in SECTIONS:
+        kind = section.rstrip("s")
+        for n, entry in enumerate(data.get(section) or [], 1):
+            pages.append(_page(entry, kind, f"{section}[{n}]", n, check_files))
+    check_unique_ids(pages, display_name("course.yaml"), "pages")
+    return Course(data["title"], pages[0], tuple(pages))
+
+
+def validate() -> int:
+    """Load and check data/course.yaml; the number of pages."""
+    return len(course().pages)

@@ -6,6 +6,9 @@ two languages must have the same keys."""
 
 from __future__ import annotations
 
+import numbers
+from decimal import Decimal
+
 from .facts import fill
 from .loader import LANGS, ContentError, cached, display_name, load_yaml
 
@@ -20,6 +23,8 @@ SECTIONS = {
     "stats": "stats/stats.yaml",
 }
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+# en_GB abbreviates September as "Sept"; the course has always written "3 Sep", as CLDR's plain "en" does.
+SHORT_DATE_LOCALES = {"nl": "nl_NL", "en": "en"}
 
 
 def check_lang(lang: str) -> str:
@@ -63,9 +68,14 @@ def _strings(lang: str, section: str) -> dict:
 
 
 def format_number(value, lang: str, decimals: int = 0) -> str:
-    """1234.5 -> '1.234,5' (nl) or '1,234.5' (en)."""
+    """1234.5 -> '1.234,5' (nl) or '1,234.5' (en), always `decimals` decimals."""
     from babel.numbers import format_decimal
 
+    if isinstance(value, float):  # numpy floats too
+        # the float's exact value, so that rounding is what Python's own formatting does (2.675 -> 2.67)
+        value = Decimal(value)
+    elif isinstance(value, numbers.Integral):  # numpy integers too
+        value = int(value)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
 
@@ -79,5 +89,9 @@ def format_date(day, lang: str, short: bool = False) -> str:
     """3 March 2024 -> '3 maart 2024' / '3 March 2024'; short: '3 mrt' / '3 Mar'."""
     from babel.dates import format_date as babel_date
 
-    text = babel_date(day, format="d MMM" if short else "d MMMM y", locale=LOCALES[check_lang(lang)])
+    check_lang(lang)
+    if short:
+        text = babel_date(day, format="d MMM", locale=SHORT_DATE_LOCALES[lang])
+    else:
+        text = babel_date(day, format="d MMMM y", locale=LOCALES[lang])
     return text.rstrip(".")  # Dutch short months end with a dot in CLDR ("3 mrt."); the course writes "3 mrt"

@@ -1,8 +1,8 @@
-"""Fact cards: `show_facts("veilig_thuis_phone", lang="nl")`, one card per fact of data/facts.yaml, each with its source."""
+"""Fact cards: `show_facts("veilig_thuis_phone", lang="nl")`, one card per fact of data/facts.yaml, with its source."""
 
 from __future__ import annotations
 
-from ..content import fact, facts, ui
+from ..content import LANGS, fact, facts, ui
 from ..render import render
 from .base import friendly_errors, show_html
 
@@ -18,6 +18,10 @@ def show_facts(*keys: str, lang: str) -> None:
 
 
 def validate() -> int:
+    """data/facts.yaml, checked, and every fact's card in both languages; the number of facts."""
+    for key in facts():
+        for lang in LANGS:
+            fact_html(key, lang)
     return len(facts())
 
 
@@ -25,5 +29,5 @@ def static(call, lang: str, preview: bool = False):
     return None  # a fact card is plain HTML: the deck shows the page's own output
 
 
-def answer_key(call, lang: str):
+def answer_key(call, page, lang: str):
     return None

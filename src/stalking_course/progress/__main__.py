@@ -3,6 +3,7 @@
 The app and the page kernels migrate the schema on first use by themselves; these commands are for an
 administrator who wants to do it before an upgrade goes live, or to apply the retention period by hand.
 """
+
 from __future__ import annotations
 
 import sys

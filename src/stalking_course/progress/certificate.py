@@ -1,6 +1,7 @@
 """The certificate: one A4 page in the page's language, made with reportlab's built-in fonts (no system
 fonts, nothing from the internet). The trainee's name is typed when they download it and printed, never
 stored; the verification code leads to /verify/<code>, which shows the date, score and course version."""
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,20 @@ def _centred(pdf, text: str, y: float, font: str, size: float, width: float, max
     pdf.drawCentredString(width / 2, y, text)
 
 
-def certificate_pdf(*, lang: str, t: dict, course_title: str, name: str, date: str, percent: int, right: int,
-                    total: int, version: str, code: str, verify_url: str) -> bytes:
+def certificate_pdf(
+    *,
+    lang: str,
+    t: dict,
+    course_title: str,
+    name: str,
+    date: str,
+    percent: int,
+    right: int,
+    total: int,
+    version: str,
+    code: str,
+    verify_url: str,
+) -> bytes:
     buffer = io.BytesIO()
     width, height = A4
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=0)
@@ -47,8 +60,12 @@ def certificate_pdf(*, lang: str, t: dict, course_title: str, name: str, date: s
     _centred(pdf, clean_name(name)[:NAME_MAX], height - 290, "Helvetica-Bold", 28, width, usable)
     _centred(pdf, t["progress_pdf_passed"], height - 340, "Helvetica", 16, width, usable)
     _centred(pdf, course_title, height - 380, "Helvetica-Bold", 20, width, usable)
-    rows = [(t["progress_pdf_date"], date), (t["progress_pdf_score"], f"{percent}% ({right}/{total})"),
-            (t["progress_pdf_version"], version), (t["progress_pdf_code"], code)]
+    rows = [
+        (t["progress_pdf_date"], date),
+        (t["progress_pdf_score"], f"{percent}% ({right}/{total})"),
+        (t["progress_pdf_version"], version),
+        (t["progress_pdf_code"], code),
+    ]
     y = height - 470
     for label, value in rows:
         pdf.setFont("Helvetica", 13)

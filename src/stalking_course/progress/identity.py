@@ -1,4 +1,5 @@
 """The data folder, the key file and pseudonymous ids (standard library only: kernels import this)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -66,7 +67,7 @@ def new_learner_id() -> str:
 
 def new_code(length: int = 8, group: int = 4) -> str:
     raw = "".join(secrets.choice(ALPHABET) for _ in range(length))
-    return "-".join(raw[i:i + group] for i in range(0, length, group))
+    return "-".join(raw[i : i + group] for i in range(0, length, group))
 
 
 def normalise_code(text: str) -> str:

@@ -1,4 +1,5 @@
 """Alembic environment for the progress database (run by Store.migrate(), or `alembic -c` by hand)."""
+
 from alembic import context
 from sqlalchemy import create_engine
 
@@ -22,8 +23,9 @@ def run_migrations_online() -> None:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=context.config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True)
+    context.configure(
+        url=context.config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 
