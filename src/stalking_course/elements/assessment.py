@@ -14,35 +14,20 @@ receives which option is right. Only the first answer to a question counts for t
 try again to read the feedback. "Show my result" gives the overall score, passed or not in words, the
 score per lesson and links to the lessons to revisit.
 """
+
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from html import escape
 
-from ..content import LANGS, ContentError, check_lang, data_dir, fill, load_yaml
-from ..content.loader import require
+from ..content import check_lang
+from ..content.assessment import BANK, Settings, settings
 from ..content.course import course, relative_link
-from .base import friendly_errors, show
 from ..progress import hook as progress_hook
-from ..content.questions import bank
+from ..render import render
+from .base import friendly_errors, show
+from .registry import KeySection, Static
 
-BANK = "final-assessment"
-FILE = f"data/questions/{BANK}.yaml"
-UI_KEYS = ("intro", "progress", "result_button", "result_tooltip", "empty", "unfinished", "passed", "failed",
-           "table_caption", "col_lesson", "col_score", "col_advice", "score_of", "lesson_label", "status_ok",
-           "status_revisit", "revisit_heading", "revisit_none", "new_tab", "retry", "failed_must_pass",
-           "must_pass_ok", "failed_referral", "and")
-
-
-@dataclass(frozen=True)
-class Settings:
-    pass_mark: int  # percent
-    page: str  # id of the page that shows the test
-    ui: dict  # lang -> {key: text}
-    questions: tuple
-    must_pass: frozenset = frozenset()  # ids of the questions that must all be right first time
-    referral: tuple = ()  # (question id, relation, life_threatening) for each must-pass item
+__all__ = ["BANK", "FinalAssessment", "Result", "Settings", "TopicScore", "score", "settings", "show_final_assessment"]
 
 
 @dataclass(frozen=True)
@@ -94,59 +79,6 @@ class Result:
         return [t for t in self.topics if t.revisit]
 
 
-@functools.lru_cache(maxsize=None)
-def _settings(key) -> Settings:
-    data = load_yaml(f"questions/{BANK}.yaml")
-    pass_mark = require(data, "pass_mark", FILE, "", int)
-    if isinstance(pass_mark, bool) or not 1 <= pass_mark <= 100:
-        raise ContentError(FILE, "pass_mark", "must be a whole percentage from 1 to 100")
-    c = course()
-    page = require(data, "page", FILE, "", str)
-    try:
-        c.page(page)
-    except KeyError:
-        raise ContentError(FILE, "page", f"no page {page!r} in data/course.yaml") from None
-    raw_ui = require(data, "ui", FILE, "", dict)
-    strings = {}
-    for lang in LANGS:
-        texts = require(raw_ui, lang, FILE, "ui", dict)
-        for k in UI_KEYS:
-            require(texts, k, FILE, f"ui.{lang}", str)
-        extra = set(texts) ^ set(raw_ui.get("en" if lang == "nl" else "nl") or {})
-        if extra:
-            raise ContentError(FILE, f"ui: {', '.join(sorted(extra))}", "present in one language only")
-        strings[lang] = {k: fill(v, lang, FILE, f"ui.{lang}.{k}") for k, v in texts.items()}
-    questions = bank(BANK)
-    lesson_ids = [p.id for p in c.lessons]
-    for q in questions:
-        if q.topic not in lesson_ids:
-            raise ContentError(FILE, f"question {q.id}: topic",
-                               f"must be the id of a lesson in data/course.yaml ({', '.join(lesson_ids)})")
-    ids = [q.id for q in questions]
-    must_pass = require(data, "must_pass", FILE, "", list)
-    raw = {e.get("id"): e for e in data.get("questions") or [] if isinstance(e, dict)}
-    referral = []
-    for qid in must_pass:
-        if qid not in ids:
-            raise ContentError(FILE, f"must_pass: {qid}", "no question with this id in the bank")
-        case = raw[qid].get("referral")
-        if not isinstance(case, dict) or not isinstance(case.get("relation"), str) \
-                or not isinstance(case.get("life_threatening"), bool):
-            raise ContentError(FILE, f"question {qid}: referral",
-                               "a must-pass item needs referral: {relation: <relation in data/referral.yaml>, life_threatening: true|false}")
-        referral.append((qid, case["relation"], case["life_threatening"]))
-    return Settings(pass_mark, page, strings, questions, frozenset(must_pass), tuple(referral))
-
-
-def settings() -> Settings:
-    path = data_dir() / "questions" / f"{BANK}.yaml"
-    try:
-        key = (str(path), path.stat().st_mtime, (data_dir() / "course.yaml").stat().st_mtime)
-    except FileNotFoundError:
-        raise ContentError(FILE, "file", "does not exist") from None
-    return _settings(key)
-
-
 def score(views, pass_mark: int, must_pass=frozenset()) -> Result:
     """The result of a list of QuestionViews: first answers only, per lesson in course order.
 
@@ -171,7 +103,9 @@ def score(views, pass_mark: int, must_pass=frozenset()) -> Result:
         pass_mark=pass_mark,
         topics=tuple(topics),
         missing=tuple(n for n, v in enumerate(views, 1) if v.attempts == 0),
-        must_pass_missed=tuple(n for n, v in enumerate(views, 1) if v.question.id in must_pass and not v.first_try_right),
+        must_pass_missed=tuple(
+            n for n, v in enumerate(views, 1) if v.question.id in must_pass and not v.first_try_right
+        ),
         must_pass_total=sum(v.question.id in must_pass for v in views),
     )
 
@@ -191,14 +125,21 @@ class FinalAssessment:
         total = len(questions)
         look = SharedLook()
         self.views = [QuestionView(q, lang, n, total, self._on_checked, look) for n, q in enumerate(questions, 1)]
-        intro_text = self.t["intro"].format(total=total, pass_mark=self.settings.pass_mark,
-                                            must_pass=len(self.settings.must_pass),
-                                            must_pass_numbers=self._numbers(range(1, total + 1)))
-        intro = W.HTML(f'<div class="course-msg course-msg-info"><p>{escape(intro_text)}</p></div>')
+        intro_text = self.t["intro"].format(
+            total=total,
+            pass_mark=self.settings.pass_mark,
+            must_pass=len(self.settings.must_pass),
+            must_pass_numbers=self._numbers(range(1, total + 1)),
+        )
+        intro = W.HTML(render("assessment/intro.html.j2", text=intro_text))
         self.progress = W.HTML("")
         self.progress.add_class("course-feedback")
-        self.button = W.Button(description=self.t["result_button"], tooltip=self.t["result_tooltip"],
-                               button_style="primary", layout=W.Layout(width="max-content"))
+        self.button = W.Button(
+            description=self.t["result_button"],
+            tooltip=self.t["result_tooltip"],
+            button_style="primary",
+            layout=W.Layout(width="max-content"),
+        )
         self.button.add_class("course-check")
         self.button.on_click(lambda _button: self.show_result())
         self.output = W.HTML("")
@@ -212,8 +153,9 @@ class FinalAssessment:
 
     def _numbers(self, candidates) -> str:
         """The numbers of the must-pass questions among `candidates`, e.g. '14, 15, 16, 17 en 18'."""
-        return join_numbers([n for n in candidates if self.settings.questions[n - 1].id in self.settings.must_pass],
-                            self.t["and"])
+        return join_numbers(
+            [n for n in candidates if self.settings.questions[n - 1].id in self.settings.must_pass], self.t["and"]
+        )
 
     def result(self) -> Result:
         return score(self.views, self.settings.pass_mark, self.settings.must_pass)
@@ -226,8 +168,8 @@ class FinalAssessment:
 
     def _update_progress(self) -> None:
         r = self.result()
-        self.progress.value = (f'<p class="course-progress">'
-                               f'{escape(self.t["progress"].format(answered=r.answered, total=r.total))}</p>')
+        text = self.t["progress"].format(answered=r.answered, total=r.total)
+        self.progress.value = render("assessment/progress.html.j2", text=text)
 
     def show_result(self) -> None:
         self._shown = True
@@ -241,53 +183,51 @@ def join_numbers(numbers, and_word: str) -> str:
     return f"{', '.join(numbers[:-1])} {and_word} {numbers[-1]}"
 
 
-def _lesson_link(topic: TopicScore, lang: str, t: dict, here: str) -> str:
-    label = t["lesson_label"].format(n=topic.number, title=topic.title[lang])
-    href = relative_link(here, topic.path[lang])
-    return (f'<a href="{escape(href)}" target="_blank" rel="noopener">{escape(label)}'
-            f' <span class="course-new-tab">{escape(t["new_tab"])}</span></a>')
-
-
 def result_html(r: Result, lang: str, t: dict, page_id: str) -> str:
     """The result in words: never by colour alone (a word and a symbol), with a table per lesson."""
     if r.answered == 0:
-        return f'<div class="course-msg course-msg-info" role="status"><p>ℹ {escape(t["empty"])}</p></div>'
+        return render("assessment/result.html.j2", state="empty", text=t["empty"])
     if not r.finished:
-        text = t["unfinished"].format(answered=r.answered, total=r.total,
-                                      missing=", ".join(str(n) for n in r.missing))
-        return f'<div class="course-msg course-msg-info" role="status"><p>ℹ {escape(text)}</p></div>'
+        missing = ", ".join(str(n) for n in r.missing)
+        text = t["unfinished"].format(answered=r.answered, total=r.total, missing=missing)
+        return render("assessment/result.html.j2", state="unfinished", text=text)
     here = course().page(page_id).path(lang)
-    values = dict(right=r.right, total=r.total, percent=r.percent, pass_mark=r.pass_mark,
-                  must_pass=r.must_pass_total, missed=join_numbers(r.must_pass_missed, t["and"]),
-                  n_missed=len(r.must_pass_missed))
+    values = dict(
+        right=r.right,
+        total=r.total,
+        percent=r.percent,
+        pass_mark=r.pass_mark,
+        must_pass=r.must_pass_total,
+        missed=join_numbers(r.must_pass_missed, t["and"]),
+        n_missed=len(r.must_pass_missed),
+    )
     must = ""
     if r.must_pass_total:
-        key = "must_pass_ok" if r.must_pass_ok else "failed_must_pass"
-        must = f'<p>{"✔" if r.must_pass_ok else "✘"} {escape(t[key].format(**values))}</p>'
-    if r.passed:
-        verdict = (f'<div class="course-msg course-msg-right"><p><strong>✔ {escape(t["passed"].format(**values))}'
-                   f'</strong></p>{must}</div>')
-    else:
-        headline = t["failed"] if not r.score_reached else t["failed_referral"]
-        verdict = (f'<div class="course-msg course-msg-wrong"><p><strong>✘ {escape(headline.format(**values))}'
-                   f'</strong></p>{must}<p>{escape(t["retry"])}</p></div>')
-    rows = []
-    for topic in r.topics:
-        status = f'↻ {t["status_revisit"]}' if topic.revisit else f'✔ {t["status_ok"]}'
-        label = t["lesson_label"].format(n=topic.number, title=topic.title[lang])
-        rows.append(f'<tr><th scope="row">{escape(label)}</th>'
-                    f'<td>{escape(t["score_of"].format(right=topic.right, total=topic.total))}</td>'
-                    f'<td>{escape(status)}</td></tr>')
-    table = (f'<table class="course-table"><caption>{escape(t["table_caption"])}</caption>'
-             f'<thead><tr><th scope="col">{escape(t["col_lesson"])}</th><th scope="col">{escape(t["col_score"])}</th>'
-             f'<th scope="col">{escape(t["col_advice"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
-    revisit = r.to_revisit
-    if revisit:
-        items = "".join(f"<li>{_lesson_link(topic, lang, t, here)}</li>" for topic in revisit)
-        advice = f'<h3>{escape(t["revisit_heading"])}</h3><ul class="course-revisit">{items}</ul>'
-    else:
-        advice = f'<p>{escape(t["revisit_none"])}</p>'
-    return f'<div class="course-result-body">{verdict}{advice}{table}</div>'
+        must = t["must_pass_ok" if r.must_pass_ok else "failed_must_pass"].format(**values)
+    headline = t["passed"] if r.passed else t["failed"] if not r.score_reached else t["failed_referral"]
+
+    def label(topic: TopicScore) -> str:
+        return t["lesson_label"].format(n=topic.number, title=topic.title[lang])
+
+    rows = [
+        (
+            label(topic),
+            t["score_of"].format(right=topic.right, total=topic.total),
+            f"↻ {t['status_revisit']}" if topic.revisit else f"✔ {t['status_ok']}",
+        )
+        for topic in r.topics
+    ]
+    links = [(relative_link(here, topic.path[lang]), label(topic)) for topic in r.to_revisit]
+    return render(
+        "assessment/result.html.j2",
+        state="finished",
+        r=r,
+        t=t,
+        headline=headline.format(**values),
+        must=must,
+        rows=rows,
+        links=links,
+    )
 
 
 @friendly_errors
@@ -296,3 +236,25 @@ def show_final_assessment(lang: str) -> FinalAssessment:
     assessment = FinalAssessment(lang)
     show(assessment.widget)
     return assessment
+
+
+# ---------------------------------------------------------------- registry hooks (elements/registry.py)
+
+
+def validate() -> int:
+    """The final assessment's settings and questions, checked: how many questions."""
+    return len(settings().questions)
+
+
+def static(call, lang: str, preview: bool = False) -> Static:
+    """A deck shows a note: trainees take the test in the course app; the answers are in the answer keys."""
+    from ..content import ui
+
+    return Static(render("quiz/deck_note.html.j2", text=ui(lang, "slides")["assessment_note"], info=True))
+
+
+def answer_key(call, page, lang: str) -> KeySection:
+    """The final assessment is a question bank in the answer keys (bank final-assessment)."""
+    from .quiz import bank_key
+
+    return bank_key(BANK, page, lang)
