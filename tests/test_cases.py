@@ -1,5 +1,6 @@
 """The case exercises: the referral of every case is the engine's, the cases cover every branch, the widget
 driven in Python (empty, wrong, right, double click), the pages, and broken data named with file and field."""
+
 from __future__ import annotations
 
 import re
@@ -8,16 +9,36 @@ from html import unescape
 import pytest
 import yaml
 
-from stalking_course.elements.cases import (CASE_FIELDS, FILE, CaseView, case, cases, group_cases, referral_label,
-                                   referral_options, show_case, show_cases, ui)
+from helpers import edit_yaml, read_notebook
 from stalking_course.content import LANGS, REPO_ROOT, ContentError, fact
+from stalking_course.content import ui as course_ui
 from stalking_course.content.course import course
 from stalking_course.content.referral import advise, relation_label, relations
+from stalking_course.elements.cases import (
+    CASE_FIELDS,
+    CaseView,
+    case,
+    cases,
+    group_cases,
+    referral_label,
+    referral_options,
+    show_case,
+    show_cases,
+)
 
-from helpers import edit_yaml, read_notebook
-
+FILE = "data/cases.yaml"
 DEPENDENCY = {"partner", "ex-partner", "family", "household", "carer"}
 ALL_CASES = [c.id for c in cases()]
+
+
+def ui(lang):
+    """The case widget's interface text: the ui block of data/cases.yaml."""
+    return course_ui(lang, "cases")
+
+
+def where(case_id: str, field: str) -> str:
+    """How an error names a field of a case: cases[5] (id neighbour-henk).relation (1-based, as the file counts)."""
+    return f"cases[{ALL_CASES.index(case_id) + 1}] (id {case_id}).{field}"
 
 
 def text(html: str) -> str:
@@ -37,6 +58,7 @@ def _wrong_referral(view: CaseView) -> int:
 
 # ---- the referral is the engine's, never typed in the case
 
+
 @pytest.mark.parametrize("case_id", ALL_CASES)
 def test_the_right_referral_of_every_case_is_the_engines(case_id, lang):
     c = case(case_id)
@@ -51,8 +73,12 @@ def test_the_right_referral_of_every_case_is_the_engines(case_id, lang):
     assert engine.explanation[lang] in shown
     assert relation_label(c.relation, lang) in shown
     for service in filter(None, (engine.service, engine.then)):
-        assert fact({"112": "emergency_number", "veilig-thuis": "veilig_thuis_phone",
-                     "police": "police_phone"}[service]).value[lang] in shown
+        assert (
+            fact(
+                {"112": "emergency_number", "veilig-thuis": "veilig_thuis_phone", "police": "police_phone"}[service]
+            ).value[lang]
+            in shown
+        )
 
 
 def test_no_case_in_the_data_file_names_a_referral():
@@ -74,15 +100,26 @@ def test_the_referral_choices_are_every_answer_the_engine_gives(lang):
 
 # ---- the cases cover every branch
 
+
 def test_the_cases_cover_every_referral_branch():
     all_cases = cases()
     assert len(all_cases) >= 10
     found = {c.relation for c in all_cases}
-    for needed in ({"ex-partner"}, {"partner"}, {"family"}, {"carer"}, {"colleague", "manager"}, {"neighbour"},
-                   {"acquaintance"}, {"unknown"}):
+    for needed in (
+        {"ex-partner"},
+        {"partner"},
+        {"family"},
+        {"carer"},
+        {"colleague", "manager"},
+        {"neighbour"},
+        {"acquaintance"},
+        {"unknown"},
+    ):
         assert needed & found, f"no case with relation {needed}"
     exes = {(c.victim, c.stalker) for c in all_cases if c.relation == "ex-partner" and not c.life_threatening}
-    assert ("woman", "man") in exes and ("man", "woman") in exes, "ex-partner stalking of a woman by a man and vice versa"
+    assert ("woman", "man") in exes and ("man", "woman") in exes, (
+        "ex-partner stalking of a woman by a man and vice versa"
+    )
     danger = [c for c in all_cases if c.life_threatening]
     assert len(danger) >= 2
     assert {c.referral().then for c in danger} == {"veilig-thuis", "police"}, "danger with both follow-ups"
@@ -129,17 +166,25 @@ def test_the_pages_show_every_case_of_their_group_with_an_answer_key(group, lang
         key = re.search(r"\*\*(?:Verwijzing \(antwoord\)|Referral \(answer\)):\*\* (.+)\.", "".join(notes["source"]))
         assert key, f"answer key in the notes of {m.group(1)}"
         a = case(m.group(1)).referral()
-        names = {"nl": {"veilig-thuis": "veilig thuis", "police": "de politie", "112": "het alarmnummer"},
-                 "en": {"veilig-thuis": "veilig thuis", "police": "the police", "112": "the emergency number"}}[lang]
-        expected = names[a.service] if not a.then else {
-            "nl": f"eerst {names[a.service]}, daarna {names[a.then]}",
-            "en": f"first {names[a.service]}, then {names[a.then]}"}[lang]
+        names = {
+            "nl": {"veilig-thuis": "veilig thuis", "police": "de politie", "112": "het alarmnummer"},
+            "en": {"veilig-thuis": "veilig thuis", "police": "the police", "112": "the emergency number"},
+        }[lang]
+        expected = (
+            names[a.service]
+            if not a.then
+            else {
+                "nl": f"eerst {names[a.service]}, daarna {names[a.then]}",
+                "en": f"first {names[a.service]}, then {names[a.then]}",
+            }[lang]
+        )
         assert key.group(1).lower() == expected, m.group(1)
         assert re.search(r"(Tijd|Time): \d+ minut", "".join(notes["source"])), "timing in the notes"
     assert shown == [c.id for c in group_cases(group)]
 
 
 # ---- the widget, driven in Python
+
 
 @pytest.fixture
 def view(lang):
@@ -197,7 +242,9 @@ def test_wrong_then_right(view, lang):
     assert (t["missed_one"] if missed == 1 else t["missed_many"].format(n=missed)) in shown
     # a second wrong try shows the engine's answer and what was missed
     view.select_signals(*c.present_signals)
-    view.select_referral(next(i for i in range(len(view.options)) if i not in (view.right_referral, _wrong_referral(view))))
+    view.select_referral(
+        next(i for i in range(len(view.options)) if i not in (view.right_referral, _wrong_referral(view)))
+    )
     view.check.click()
     shown = text(view.feedback.value)
     assert view.results["signals"] and not view.results["referral"]
@@ -276,6 +323,7 @@ def test_interface_text_has_the_same_keys_in_both_languages():
 
 # ---- broken or hostile data: named with the file, the case and the field
 
+
 def _case_entry(d, case_id):
     return next(e for e in d["cases"] if e["id"] == case_id)
 
@@ -284,44 +332,53 @@ def test_an_unknown_relation_is_named(data_copy):
     edit_yaml(data_copy / "cases.yaml", lambda d: _case_entry(d, "neighbour-henk").update(relation="boss"))
     with pytest.raises(ContentError) as err:
         cases()
-    assert err.value.file == "data/cases.yaml" and err.value.field == "case neighbour-henk: relation"
+    assert err.value.file.endswith(FILE) and err.value.field == where("neighbour-henk", "relation")
     assert "'boss'" in err.value.problem and "ex-partner" in err.value.problem
 
 
 def test_a_missing_translation_is_named(data_copy):
     edit_yaml(data_copy / "cases.yaml", lambda d: _case_entry(d, "carer-wim")["signals"][2]["feedback"].pop("en"))
-    with pytest.raises(ContentError, match=r"data/cases.yaml: case carer-wim: signals\[3\]\.feedback\.en: missing"):
+    with pytest.raises(
+        ContentError, match=re.escape(f"data/cases.yaml: {where('carer-wim', 'signals[3].feedback.en')}: missing")
+    ):
         cases()
 
 
 def test_a_typed_referral_is_refused(data_copy):
     edit_yaml(data_copy / "cases.yaml", lambda d: _case_entry(d, "online-daan").update(referral="police"))
-    with pytest.raises(ContentError, match=r"case online-daan: referral: a case never names its referral"):
+    with pytest.raises(
+        ContentError, match=re.escape(f"{where('online-daan', 'referral')}: a case never names its referral")
+    ):
         cases()
 
 
-@pytest.mark.parametrize("change,field", [
-    (lambda e: e.pop("life_threatening"), "case danger-kim: life_threatening"),
-    (lambda e: e.pop("danger"), "case danger-kim: danger"),
-    (lambda e: e.update(group="no-such-page"), "case danger-kim: group"),
-    (lambda e: e.update(victim="child"), "case danger-kim: victim"),
-    (lambda e: e["advice"].append("no-such-advice"), "case danger-kim: advice[5]"),
-    (lambda e: [s.update(present=False) for s in e["signals"]], "case danger-kim: signals"),
-    (lambda e: e["title"].update(nl=""), "case danger-kim: title.nl"),
-    (lambda e: e["story"].update(en="Call {{no_such_fact}}"), "case danger-kim: story.en"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        (lambda e: e.pop("life_threatening"), "life_threatening"),
+        (lambda e: e.pop("danger"), "danger"),
+        (lambda e: e.update(group="no-such-page"), "group"),
+        (lambda e: e.update(victim="child"), "victim"),
+        (lambda e: e["advice"].append("no-such-advice"), "advice[5]"),
+        (lambda e: [s.update(present=False) for s in e["signals"]], "signals"),
+        (lambda e: e["title"].update(nl=""), "title.nl"),
+        (lambda e: e["story"].update(en="Call {{no_such_fact}}"), "story.en"),
+        (lambda e: e.update(stalkr="man"), "stalkr"),
+        (lambda e: e.update(advice=["ignore", "talk-it-out", "make-a-deal"]), "advice"),
+    ],
+)
 def test_broken_cases_are_named_with_case_and_field(data_copy, change, field):
     edit_yaml(data_copy / "cases.yaml", lambda d: change(_case_entry(d, "danger-kim")))
     with pytest.raises(ContentError) as err:
         cases()
-    assert err.value.file == "data/cases.yaml" and err.value.field == field
+    assert err.value.file.endswith(FILE) and err.value.field == where("danger-kim", field)
 
 
 def test_a_page_shows_a_broken_file_as_a_message(data_copy, capsys):
     edit_yaml(data_copy / "cases.yaml", lambda d: _case_entry(d, "colleague-eva").update(relation="boss"))
     assert show_case("colleague-eva", "en") is None
     out = capsys.readouterr()
-    assert "data/cases.yaml: case colleague-eva: relation" in out.out + out.err
+    assert f"data/cases.yaml: {where('colleague-eva', 'relation')}" in out.out + out.err
     assert "Traceback" not in out.out + out.err
 
 
@@ -330,6 +387,7 @@ def test_text_is_escaped_in_the_page(data_copy):
         e = _case_entry(d, "colleague-eva")
         e["story"]["nl"] = "Verzonnen <script>alert(1)</script> & zo"
         e["signals"][0]["feedback"]["nl"] = "Uitleg <img src=x onerror=alert(1)>"
+
     edit_yaml(data_copy / "cases.yaml", hostile)
     v = CaseView(case("colleague-eva"), "nl")
     assert "<script>" not in v.story.value and "&lt;script&gt;" in v.story.value and "&amp;" in v.story.value
@@ -342,6 +400,130 @@ def test_text_is_escaped_in_the_page(data_copy):
 def test_speaker_note_timings_add_up_to_the_minutes_of_the_page(group, lang):
     page = course().page(group)
     nb = read_notebook(page.path(lang))
-    minutes = [int(m) for cell in nb["cells"] if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes"
-               for m in re.findall(r"(?:Tijd|Time): (\d+) minu", "".join(cell["source"]))]
+    minutes = [
+        int(m)
+        for cell in nb["cells"]
+        if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes"
+        for m in re.findall(r"(?:Tijd|Time): (\d+) minu", "".join(cell["source"]))
+    ]
     assert sum(minutes) == page.minutes, minutes
+
+
+# ---- the trainer's material: registry hooks for decks, answer keys and case cards
+
+
+def test_the_registry_validates_the_cases():
+    from stalking_course.elements import registry
+
+    assert registry.hook("cases", "validate")() == len(ALL_CASES)
+
+
+@pytest.mark.parametrize("case_id", ALL_CASES)
+def test_a_deck_shows_the_story_then_a_question_and_an_answer_slide_per_step(case_id, lang):
+    from stalking_course.elements.registry import Call, hook
+
+    c = case(case_id)
+    static = hook("cases", "static")(Call("cases", "show_case", (case_id, lang)), lang)
+    assert c.story[lang] in text(static.inline) and ui(lang)["fictional"] in text(static.inline)
+    assert len(static.slides) == 6
+    keys = dict(re.findall(r'data-part="(\w+)" data-key="([A-Z]*)"', "".join(s for s, _notes in static.slides)))
+    right = c.referral()
+    assert keys == {
+        "signals": "".join(chr(65 + i) for i in sorted(c.present_signals)),
+        "referral": chr(65 + referral_options().index((right.service, right.then))),
+        "advice": "".join(chr(65 + i) for i in sorted(c.good_advice)),
+    }
+    notes = " ".join(text(n) for _s, n in static.slides)
+    assert right.explanation[lang] in notes and all(s.feedback[lang] in notes for s in c.signals + c.advice)
+    preview = hook("cases", "static")(Call("cases", "show_case", (case_id, lang)), lang, preview=True)
+    assert preview.slides == [] and c.story[lang] in text(preview.inline)
+    assert "data-key" not in preview.inline and right.explanation[lang] not in text(preview.inline)
+
+
+def test_the_answer_keys_have_one_section_per_exercise_page_with_every_case(lang):
+    import nbformat
+
+    from stalking_course.elements.registry import calls_in_notebook, hook
+
+    answer_key = hook("cases", "answer_key")
+    sections = []
+    for page in course().exercises:
+        nb = nbformat.read(REPO_ROOT / page.path(lang), as_version=4)
+        found = [answer_key(call, page, lang) for call in calls_in_notebook(nb) if call.kind == "cases"]
+        sections += [s for s in found if s is not None]
+    assert [s.anchor for s in sections] == [p.id for p in course().exercises]
+    assert all(
+        s.group == 2 and s.html.startswith(f'<section class="key-bank key-cases" id="{s.anchor}"') for s in sections
+    )
+    html = "".join(s.html for s in sections)
+    for c in cases():
+        a = c.referral()
+        assert f'data-case="{c.id}" data-referral="{a.service}{"+" + a.then if a.then else ""}"' in html
+        assert a.explanation[lang] in text(html) and all(x.feedback[lang] in text(html) for x in c.signals + c.advice)
+    # show_cases(group) gives the same section in one call
+    from stalking_course.elements.registry import Call
+
+    whole = answer_key(Call("cases", "show_cases", ("cases-referral", lang)), course().page("cases-referral"), lang)
+    assert whole == sections[0]
+
+
+def test_a_case_card_asks_everything_and_answers_nothing(lang):
+    from stalking_course.elements.cases import case_card_html
+
+    for c in cases():
+        card = case_card_html(c, lang)
+        assert card.startswith(f'<article class="case-card" data-case="{c.id}" lang="{lang}">')
+        assert c.story[lang] in text(card) and ui(lang)["fictional"] in text(card)
+        assert all(x.text[lang] in text(card) for x in c.signals + c.advice)
+        for answer in (
+            "✔",
+            "✘",
+            "key-right",
+            "deck-right",
+            "data-key",
+            "data-referral",
+            c.referral().explanation[lang],
+        ):
+            assert answer not in card
+
+
+def test_no_cases_file_gives_a_section_that_says_so(data_copy):
+    from stalking_course.elements.registry import Call, hook
+
+    (data_copy / "cases.yaml").unlink()
+    section = hook("cases", "answer_key")(Call("cases", "show_case", ("colleague-eva", "en")), None, "en")
+    assert section.group == 2 and course_ui("en", "slides")["keys_cases_none"] in text(section.html)
+
+
+def test_hostile_text_stays_escaped_in_the_trainers_material(data_copy):
+    from stalking_course.elements.cases import case_card_html
+    from stalking_course.elements.registry import Call, hook
+
+    def hostile(d):
+        e = _case_entry(d, "ex-partner-sanne")
+        e["title"]["en"] = "Sanne <b onmouseover=alert(1)>bold</b>"
+        e["story"]["en"] = "Made up <script>alert(1)</script> & so on"
+        e["advice"][0] = {
+            "text": {"nl": "Goed", "en": "Good <img src=x onerror=alert(1)>"},
+            "correct": True,
+            "feedback": {"nl": "Ja", "en": "Yes <iframe>"},
+        }
+
+    edit_yaml(data_copy / "cases.yaml", hostile)
+    call = Call("cases", "show_case", ("ex-partner-sanne", "en"))
+    static = hook("cases", "static")(call, "en")
+    key = hook("cases", "answer_key")(call, None, "en")
+    view = CaseView(case("ex-partner-sanne"), "en")
+    view.select_right_answer()
+    view.check.click()
+    for html in [
+        static.inline,
+        key.html,
+        case_card_html(case("ex-partner-sanne"), "en"),
+        view.story.value,
+        view.feedback.value,
+    ] + [part for slide in static.slides for part in slide]:
+        for tag in ("<b ", "<script", "<img", "<iframe"):
+            assert tag not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; so on" in static.inline
+    assert "&lt;img src=x onerror=alert(1)&gt;" in key.html

@@ -1,5 +1,6 @@
 """The content notice (start page, trainer's index) routes a trainee's own stalking exactly as the referral
 engine does: 112 first, then Veilig Thuis for the (family) dependency relations, the police for all others."""
+
 import pytest
 
 from stalking_course.content import load_yaml
@@ -8,14 +9,34 @@ from stalking_course.content.referral import advise, relations
 # How the notice names each relation in running text. The ROUTING is not written here: it comes from the
 # engine. A relation added to data/referral.yaml without a word here fails the first test.
 WORDS = {
-    "nl": {"partner": "partner", "ex-partner": "ex-partner", "suspected-ex-partner": "vermoed",
-           "family": "familielid", "household": "huisgenoot, huisvriend", "carer": "verzorger",
-           "colleague": "collega", "manager": "leidinggevende", "neighbour": "buur", "acquaintance": "kennis",
-           "stranger": "onbekende", "unknown": "onbekend account"},
-    "en": {"partner": "partner", "ex-partner": "ex-partner", "suspected-ex-partner": "suspect",
-           "family": "family member", "household": "household member, friend of the household", "carer": "carer",
-           "colleague": "colleague", "manager": "manager", "neighbour": "neighbour", "acquaintance": "acquaintance",
-           "stranger": "stranger", "unknown": "unknown account"},
+    "nl": {
+        "partner": "partner",
+        "ex-partner": "ex-partner",
+        "suspected-ex-partner": "vermoed",
+        "family": "familielid",
+        "household": "huisgenoot, huisvriend",
+        "carer": "verzorger",
+        "colleague": "collega",
+        "manager": "leidinggevende",
+        "neighbour": "buur",
+        "acquaintance": "kennis",
+        "stranger": "onbekende",
+        "unknown": "onbekend account",
+    },
+    "en": {
+        "partner": "partner",
+        "ex-partner": "ex-partner",
+        "suspected-ex-partner": "suspect",
+        "family": "family member",
+        "household": "household member, friend of the household",
+        "carer": "carer",
+        "colleague": "colleague",
+        "manager": "manager",
+        "neighbour": "neighbour",
+        "acquaintance": "acquaintance",
+        "stranger": "stranger",
+        "unknown": "unknown account",
+    },
 }
 PHONE = {"112": "{{emergency_number}}", "veilig-thuis": "{{veilig_thuis_phone}}", "police": "{{police_phone}}"}
 
@@ -68,7 +89,8 @@ def test_the_notice_no_longer_sends_all_stalking_to_veilig_thuis(data_copy):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["nl"]["notice_text"] = [
         "Heb je zelf te maken met stalking? Bel Veilig Thuis via {{veilig_thuis_phone}}. Bij direct gevaar: bel "
-        "{{emergency_number}}. De politie is zonder spoed bereikbaar via {{police_phone}}."]
+        "{{emergency_number}}. De politie is zonder spoed bereikbaar via {{police_phone}}."
+    ]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(AssertionError):
         test_the_notice_sends_each_relation_where_the_engine_does("nl")

@@ -1,5 +1,6 @@
 """The referral guide on the start page (guide.py), driven as a trainee would, and phone numbers as tel: links
 everywhere the course shows them (content.link_phones, fill_html, show_html)."""
+
 from __future__ import annotations
 
 import re
@@ -8,10 +9,9 @@ from html import unescape
 import pytest
 
 from stalking_course.content import LANGS, fact, ui
-
-from stalking_course.render.phones import fill_html, link_phones, phone_link, tel_href
-from stalking_course.elements.guide import ReferralGuide, show_referral_guide
 from stalking_course.content.referral import advise, relation_label, relations
+from stalking_course.elements.guide import ReferralGuide, show_referral_guide
+from stalking_course.render.phones import fill_html, link_phones, phone_link, tel_href
 
 
 def text(html: str) -> str:
@@ -39,10 +39,13 @@ EMERGENCY = fact("emergency_number").value["nl"]
 
 # ---- the dropdown
 
+
 def test_the_dropdown_starts_on_a_choose_placeholder(guide, lang):
     assert guide.relation.label == {"nl": "Kies…", "en": "Choose…"}[lang] == ui(lang)["guide_choose"]
     assert guide.relation.index == 0
-    assert [label for label, _ in guide.relation.options[1:]] == [relation_label(r, lang, short=True) for r in relations()]
+    assert [label for label, _ in guide.relation.options[1:]] == [
+        relation_label(r, lang, short=True) for r in relations()
+    ]
     assert all(len(label) <= 40 for label, _ in guide.relation.options), "a closed dropdown cannot wrap on a phone"
     assert guide.relation.description == ui(lang)["guide_relation"], "the dropdown is labelled"
     assert ui(lang)["guide_prompt"] in text(guide.answer.value)
@@ -55,6 +58,7 @@ def test_the_dropdown_takes_the_full_width(guide):
 
 
 # ---- life-threatening first, whoever the stalker is
+
 
 def test_only_life_threatening_ticked_shows_112_at_once(guide, lang):
     guide.danger.value = True
@@ -108,6 +112,7 @@ def test_show_referral_guide_returns_the_guide(lang):
 
 # ---- phone numbers as tel: links
 
+
 def test_a_phone_number_links_to_its_digits_and_shows_as_the_data_gives_it():
     vt = fact("veilig_thuis_phone").value["nl"]
     assert phone_link(vt) == f'<a class="course-tel" href="{tel_href(vt)}">{vt}</a>'
@@ -118,14 +123,17 @@ def test_a_phone_number_links_to_its_digits_and_shows_as_the_data_gives_it():
 def test_fill_html_escapes_the_text_and_links_every_phone_fact(lang):
     html = fill_html("<b>x</b> & {{veilig_thuis_phone}}, {{police_phone}} or {{emergency_number}}.", lang)
     assert html.startswith("&lt;b&gt;x&lt;/b&gt; &amp; ")
-    assert [n for _, n in tel_links(html)] == [fact(k).value[lang] for k in
-                                               ("veilig_thuis_phone", "police_phone", "emergency_number")]
+    assert [n for _, n in tel_links(html)] == [
+        fact(k).value[lang] for k in ("veilig_thuis_phone", "police_phone", "emergency_number")
+    ]
 
 
 def test_link_phones_leaves_other_numbers_attributes_and_existing_links_alone():
     vt = fact("veilig_thuis_phone").value["nl"]
-    html = (f'<p title="{EMERGENCY}">In 2017: 2.840 zaken, {EMERGENCY}% and 1{EMERGENCY}; '
-            f'<a href="https://x">{EMERGENCY}</a> <svg><text>{EMERGENCY}</text></svg> &#{EMERGENCY}; {vt}1</p>')
+    html = (
+        f'<p title="{EMERGENCY}">In 2017: 2.840 zaken, {EMERGENCY}% and 1{EMERGENCY}; '
+        f'<a href="https://x">{EMERGENCY}</a> <svg><text>{EMERGENCY}</text></svg> &#{EMERGENCY}; {vt}1</p>'
+    )
     assert link_phones(html) == html
 
 
@@ -167,7 +175,27 @@ def test_text_from_the_data_is_escaped_in_the_answer(data_copy):
 
     def hostile(d):
         d["relations"]["colleague"]["label"]["nl"] = "<img src=x onerror=alert(1)> collega"
+
     edit_yaml(data_copy / "referral.yaml", hostile)
     guide = ReferralGuide("nl")
     guide.choose("colleague")
     assert "<img" not in guide.answer.value and "&lt;img src=x onerror=alert(1)&gt; collega" in guide.answer.value
+
+
+# ---- the trainer's decks: the referral table instead of the guide
+
+
+def test_a_deck_shows_the_referral_table_instead_of_the_guide(lang):
+    from stalking_course.elements.registry import Call, hook
+
+    call = Call("guide", "show_referral_guide", (lang,))
+    for preview in (False, True):
+        static = hook("guide", "static")(call, lang, preview=preview)
+        assert static.slides == [] and static.inline.startswith('<table class="deck-guide">')
+        rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", static.inline)
+        assert [unescape(label) for label, _ in rows] == [relation_label(r, lang) for r in relations()]
+        for (_label, cell), relation in zip(rows, relations()):
+            assert text(cell) == f"{advise(relation).service_name(lang)} ({advise(relation).contact()})"
+        assert advise(relations()[0], True).explanation[lang] in unescape(static.inline)
+    assert hook("guide", "answer_key")(call, None, lang) is None
+    assert hook("guide", "validate")() == len(relations())

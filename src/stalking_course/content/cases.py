@@ -74,7 +74,9 @@ def _filled(value: dict, shown: str, field: str) -> dict:
 
 
 def _choice(raw: dict, flag: str, shown: str, field: str) -> Choice:
-    return Choice(_filled(raw["text"], shown, f"{field}.text"), raw[flag], _filled(raw["feedback"], shown, f"{field}.feedback"))
+    return Choice(
+        _filled(raw["text"], shown, f"{field}.text"), raw[flag], _filled(raw["feedback"], shown, f"{field}.feedback")
+    )
 
 
 def _case(data: dict, index: int, library: dict, groups: list, shown: str) -> Case:
@@ -89,7 +91,8 @@ def _case(data: dict, index: int, library: dict, groups: list, shown: str) -> Ca
     advice = []
     for i, item in enumerate(entry["advice"]):
         if isinstance(item, str):
-            require_known(item, library, shown, where("advice", i), "advice (not in advice_library)")
+            if item not in library:
+                raise ContentError(shown, where("advice", i), f"no advice {item!r} in advice_library")
             advice.append(library[item])
         else:
             advice.append(_choice(item, "correct", shown, where("advice", i)))
@@ -100,9 +103,19 @@ def _case(data: dict, index: int, library: dict, groups: list, shown: str) -> Ca
         if len(set(texts)) != len(texts):
             raise ContentError(shown, where(part), "the same text appears twice")
     danger = _filled(entry["danger"], shown, where("danger")) if "danger" in entry else None
-    return Case(entry["id"], entry["group"], _filled(entry["title"], shown, where("title")),
-                _filled(entry["story"], shown, where("story")), entry["relation"], entry["victim"], entry["stalker"],
-                entry["life_threatening"], danger, signals, tuple(advice))
+    return Case(
+        entry["id"],
+        entry["group"],
+        _filled(entry["title"], shown, where("title")),
+        _filled(entry["story"], shown, where("story")),
+        entry["relation"],
+        entry["victim"],
+        entry["stalker"],
+        entry["life_threatening"],
+        danger,
+        signals,
+        tuple(advice),
+    )
 
 
 @cached(NAME, "facts.yaml", "referral.yaml", "course.yaml")
@@ -110,8 +123,10 @@ def cases() -> tuple:
     """Every case, checked, in the order of the data file."""
     data = load_yaml(NAME, schema="cases")
     shown = display_name(NAME)
-    library = {key: _choice(raw, "correct", shown, f"advice_library.{key}")
-               for key, raw in (data.get("advice_library") or {}).items()}
+    library = {
+        key: _choice(raw, "correct", shown, f"advice_library.{key}")
+        for key, raw in (data.get("advice_library") or {}).items()
+    }
     groups = [p.id for p in course().exercises]
     check_unique_ids(data["cases"], shown, "cases")
     return tuple(_case(data, i, library, groups, shown) for i in range(len(data["cases"])))
