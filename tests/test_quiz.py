@@ -194,3 +194,112 @@ def test_every_real_try_reaches_answer_checked_once(quiz):
     view.check.click()
     element = f"what-is-stalking/{view.question.id}"
     assert heard == [(element, frozenset([correct[0]]), False, True), (element, frozenset(correct), True, False)]
+
+
+# ---- the shared base (elements/base.py): one Check flow for every checkable element
+
+
+def _wrong(view):
+    return next(i for i, o in enumerate(view.question.options) if not o.correct)
+
+
+def test_a_single_answer_gets_radio_buttons_and_several_get_check_boxes(quiz):
+    import ipywidgets as W
+
+    single = next(v for v in quiz.views if v.question.type == "single")
+    several = next(v for v in quiz.views if v.question.type == "multiple")
+    assert isinstance(single.chooser, W.RadioButtons) and single.boxes is None
+    assert all(isinstance(b, W.Checkbox) for b in several.boxes) and len(several.boxes) == len(several.question.options)
+    assert "course-options" in single.chooser._dom_classes and "course-options" in several.chooser._dom_classes
+
+
+def test_a_double_click_is_one_try_and_the_same_answer_after_an_empty_check_is_no_new_try(quiz):
+    view = quiz.views[0]
+    view.select(_wrong(view))
+    view.check.click()
+    view.check.click()
+    assert view.attempts == 1 and view.first_try_right is False
+    feedback = view.feedback.value
+    view.select()  # nothing chosen
+    view.check.click()
+    assert "Kies eerst een antwoord" in view.feedback.value and view.attempts == 1
+    view.select(_wrong(view))  # the same answer as before: its feedback again, not a new try
+    view.check.click()
+    assert view.feedback.value == feedback and view.attempts == 1
+    view.select(*view.question.correct)
+    view.check.click()
+    assert view.attempts == 2 and view.solved and view.first_try_right is False
+
+
+def test_an_empty_answer_says_choose_first_in_both_languages_and_counts_nothing():
+    for lang, words in (("nl", "Kies eerst een antwoord"), ("en", "Choose an answer first")):
+        quiz = Quiz(bank("what-is-stalking"), lang)
+        for view in (quiz.views[0], next(v for v in quiz.views if v.question.type == "multiple")):
+            view.check.click()
+            assert words in view.feedback.value and "course-msg-info" in view.feedback.value
+            assert view.attempts == 0 and view.first_try_right is None and view.last_answer is None
+
+
+def test_restore_chooses_an_earlier_answer_and_shows_its_feedback(quiz):
+    """What progress does when a trainee comes back: the stored answers (JSON lists) are chosen and checked."""
+    view = quiz.views[0]
+    heard = []
+    view.answer_checked = lambda chosen, right, first_try: heard.append((chosen, right, first_try))
+    view.restore([_wrong(view)])
+    assert view.selection() == {_wrong(view)} and "✘ Nog niet goed" in view.feedback.value
+    assert view.attempts == 1 and view.first_try_right is False and view.last_answer == {_wrong(view)}
+    view.restore(sorted(view.question.correct))
+    assert "✔ Goed" in view.feedback.value and view.solved and view.attempts == 2
+    assert heard == [({_wrong(view)}, False, True), (view.question.correct, True, False)]
+    view.mark_resumed('<p class="course-resumed">↺ earlier</p>')
+    assert view.feedback.value.startswith('<p class="course-resumed">') and "✔ Goed" in view.feedback.value
+
+
+def test_progress_reads_one_api_not_the_element_kind(quiz):
+    view = quiz.views[0]
+    assert view.progress_key == ("quiz:what-is-stalking", view.question.id)
+    assert view.vote_options() == [(o.text["nl"], o.correct) for o in view.question.options]
+
+
+def test_a_composite_element_is_one_check_flow_over_several_choices():
+    """How a case uses the base: one Choices per part, one Checkable flow, selection a tuple of the parts."""
+    from stalking_course.elements.base import Checkable, Choices, SharedLook
+
+    class TwoParts(Checkable):
+        def __init__(self):
+            self.lang = "en"
+            look = SharedLook()
+            self.start_checking()
+            self.first = Choices(["a", "b"], several=True, look=look)
+            self.second = Choices(["x", "y"], several=False, look=look)
+            self.build("<p>Two parts</p>", [self.first, self.second], look)
+
+        progress_key = ("demo:two-parts", "two-parts")
+
+        def selection(self):
+            return self.first.selection(), next(iter(self.second.selection()), None)
+
+        def is_empty(self, answer):
+            return not answer[0] or answer[1] is None
+
+        def choose(self, answer):
+            self.first.select(*answer[0])
+            self.second.select(*([answer[1]] if answer[1] is not None else []))
+
+        def is_right(self, answer):
+            return answer == (frozenset([1]), 0)
+
+        def feedback_html(self, answer, right):
+            return "right" if right else "wrong"
+
+    demo = TwoParts()
+    assert len(demo.widget.children) == 5  # prompt, two choosers, Check, feedback
+    demo.first.select(1)
+    demo.check.click()
+    assert "Choose an answer first" in demo.feedback.value and demo.attempts == 0
+    demo.restore([[1], 1])
+    demo.check.click()
+    assert demo.feedback.value == "wrong" and demo.attempts == 1
+    demo.second.select(0)
+    demo.check.click()
+    assert demo.feedback.value == "right" and demo.solved and demo.first_try_right is False
