@@ -1,4 +1,5 @@
 """Charts drawn from CSV (stats.py, charts.py): accessible, sourced, and a broken CSV is named."""
+
 from __future__ import annotations
 
 import re
@@ -8,10 +9,10 @@ import sys
 import pytest
 from markupsafe import escape
 
-from stalking_course.elements import base as pagekit
-from stalking_course.render.charts import Series, bar_chart, format_number
 from stalking_course.content import LANGS, ContentError, fact
+from stalking_course.elements import base as pagekit
 from stalking_course.elements.chart import chart_html, datasets, load, load_table, show_chart, validate_stats
+from stalking_course.render.charts import Series, bar_chart, format_number
 
 DATASETS = ("victims-by-age-sex", "online-or-physical", "stalker-relationship-by-sex")
 
@@ -102,8 +103,17 @@ def test_chart_text_is_escaped():
     import pandas as pd
 
     df = pd.DataFrame({"label": ["<script>alert(1)</script>", "b & c"], "n": [1, 2]})
-    html = bar_chart(df, category="label", series=[Series("n", "<i>n</i>")], lang="en", title="<b>t</b>",
-                     source="<s>", source_label="Source", category_label="<x>", table_caption="<y>")
+    html = bar_chart(
+        df,
+        category="label",
+        series=[Series("n", "<i>n</i>")],
+        lang="en",
+        title="<b>t</b>",
+        source="<s>",
+        source_label="Source",
+        category_label="<x>",
+        table_caption="<y>",
+    )
     assert "<script" not in html and "<b>t" not in html and "<i>n" not in html
     assert "&lt;script&gt;" in html and "b &amp; c" in html
 
@@ -115,6 +125,7 @@ def test_pandas_is_not_imported_with_the_package():
 
 
 # ---- a broken CSV or sidecar is named: file, column, line
+
 
 @pytest.fixture
 def broken(data_copy):
@@ -162,7 +173,10 @@ def test_a_column_the_sidecar_does_not_describe_is_named(broken):
 def test_a_figure_that_contradicts_facts_yaml_is_named(broken):
     text = (broken / "online-or-physical.csv").read_text(encoding="utf-8").replace(",38\n", ",39\n")
     _write(broken / "online-or-physical.csv", text)
-    with pytest.raises(ContentError, match=r"online-or-physical.csv: line 2, column percent: 39 differs from data/facts.yaml cbs_2023_online_only"):
+    with pytest.raises(
+        ContentError,
+        match=r"online-or-physical.csv: line 2, column percent: 39 differs from data/facts.yaml cbs_2023_online_only",
+    ):
         load("online-or-physical")
 
 
@@ -205,3 +219,71 @@ def test_wrapped_category_labels_keep_the_space_between_their_lines(lang):
     texts = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<text text-anchor="end"[^>]*>(.*?)</text>', html)]
     label = {"nl": "werd gestalkt door een partner of ex-partner", "en": "was stalked by a partner or ex-partner"}[lang]
     assert label in texts, texts
+
+
+# ---- a broken sidecar (data/stats/<name>.yaml): its schema names the file and the field
+
+
+@pytest.mark.parametrize(
+    "change,field,problem",
+    [
+        (lambda d: d.update(decimals=7), "decimals", "must be a whole number from 0 to 3"),
+        (lambda d: d.update(confidence="certain"), "confidence", "must be high or medium"),
+        (
+            lambda d: d["columns"].update(women="percentage"),
+            "columns.women",
+            "kind must be one of key, text, percent, number",
+        ),
+        (lambda d: d["chart"]["category"].pop("nl"), "chart.category.nl", "missing"),
+        (lambda d: d["chart"]["title"].update(en=""), "chart.title.en", "missing or empty translation"),
+        (lambda d: d["chart"].update(series=[]), "chart.series", "needs at least 1 item"),
+        (lambda d: d["chart"]["series"][1].pop("label"), "chart.series[2].label", "missing"),
+        (
+            lambda d: d["chart"]["series"][0].update(column="age_nl"),
+            "chart.series[1].column",
+            "must name a number or percent column, not 'age_nl'",
+        ),
+        (
+            lambda d: d["chart"]["category"].update(en="women"),
+            "chart.category.en",
+            "must name a text column, not 'women'",
+        ),
+        (lambda d: d.update(sorce="CBS"), "sorce", "unknown field (a typo?)"),
+    ],
+    ids=[
+        "decimals",
+        "confidence",
+        "kind",
+        "category",
+        "title",
+        "no-series",
+        "series-label",
+        "series-column",
+        "category-column",
+        "typo",
+    ],
+)
+def test_a_broken_sidecar_is_named_with_file_and_field(broken, change, field, problem):
+    from helpers import edit_yaml
+
+    edit_yaml(broken / "victims-by-age-sex.yaml", change)
+    with pytest.raises(ContentError) as err:
+        load("victims-by-age-sex")
+    assert err.value.file.endswith("data/stats/victims-by-age-sex.yaml")  # a copy of data/ is named by its full path
+    assert (err.value.field, err.value.problem) == (field, problem)
+
+
+def test_a_fact_link_to_a_missing_row_is_named(broken):
+    from helpers import edit_yaml
+
+    edit_yaml(broken / "online-or-physical.yaml", lambda d: d["facts"].update(offline={"percent": "cbs_2023_both"}))
+    with pytest.raises(ContentError, match=r"online-or-physical.yaml: facts.offline: no row with way = 'offline'"):
+        load("online-or-physical")
+
+
+def test_the_charts_interface_text_is_checked(broken):
+    from helpers import edit_yaml
+
+    edit_yaml(broken / "stats.yaml", lambda d: d["ui"]["en"].pop("table_caption"))
+    with pytest.raises(ContentError, match=r"data/stats/stats.yaml: ui.en.table_caption: missing"):
+        validate_stats()

@@ -1,13 +1,14 @@
 """What goes beyond the sources is labelled as the course's own explanation, regional contacts are labelled
 as regional, source lines carry no English words on Dutch pages, and the high-risk material says what to do."""
+
 import re
 
 import pytest
 import yaml
 
+from helpers import read_notebook
 from stalking_course.content import LANGS, REPO_ROOT, facts
 from stalking_course.content.course import course
-from helpers import read_notebook
 
 LABEL = {"nl": "uitleg van de cursus", "en": "course explanation"}
 
@@ -17,8 +18,13 @@ EXPLANATIONS = [
     ("recognising-the-pattern", {"nl": "een **nepaccount** maken", "en": "making a **fake account**"}),
     ("who-stalks-whom", {"nl": "| Type | In gewone woorden |", "en": "| Type | In plain words |"}),
     ("cyberstalking", {"nl": "een **volgapp**", "en": "a **tracking app**"}),
-    ("cyberstalking", {"nl": "vanaf een telefoon of computer waar de stalker niet bij kan",
-                       "en": "from a phone or computer the stalker cannot reach"}),
+    (
+        "cyberstalking",
+        {
+            "nl": "vanaf een telefoon of computer waar de stalker niet bij kan",
+            "en": "from a phone or computer the stalker cannot reach",
+        },
+    ),
     ("advice-to-victims", {"nl": "geen nieuw adres", "en": "a new address"}),
 ]
 
@@ -69,8 +75,10 @@ ENGLISH = re.compile(r"\b(page|citing|reporting|quoting|commentary|news|May|cour
 
 def test_source_lines_hold_no_english_words_that_a_dutch_page_would_show():
     sources = {f"facts.{k}": f.source for k, f in facts().items()}
-    for path in sorted((REPO_ROOT / "data" / "stats").glob("*.yaml")) + [REPO_ROOT / "data" / "resources.yaml",
-                                                                        REPO_ROOT / "data" / "referral.yaml"]:
+    for path in sorted((REPO_ROOT / "data" / "stats").glob("*.yaml")) + [
+        REPO_ROOT / "data" / "resources.yaml",
+        REPO_ROOT / "data" / "referral.yaml",
+    ]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(data.get("source"), str):
             sources[path.name] = data["source"]
@@ -93,7 +101,11 @@ def test_the_fatal_violence_lesson_warns_trainees_on_the_page_not_only_in_traine
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_high_risk_diary_says_what_a_professional_does_today(lang):
     page_cells = cells("incident-diary", lang)
-    i = next(i for i, c in enumerate(page_cells) if c.startswith({"nl": "## Wat doe je nu?", "en": "## What do you do now?"}[lang]))
+    i = next(
+        i
+        for i, c in enumerate(page_cells)
+        if c.startswith({"nl": "## Wat doe je nu?", "en": "## What do you do now?"}[lang])
+    )
     text = page_cells[i]
     for word in ("Veilig Thuis", "meldcode", {"nl": "alarmnummer", "en": "emergency number"}[lang], "aangifte"):
         assert word in text, word

@@ -1,5 +1,6 @@
 """The incident diary (diary.py): weekly counts, escalation, safe handling of what a trainee types, and
 broken diary data named with file and field."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,11 +8,21 @@ import re
 
 import pytest
 
-from stalking_course.elements import base as pagekit
 from stalking_course.content import LANGS, ContentError, ui
-from stalking_course.elements.diary import (MAX_DESCRIPTION, DiaryEditor, check_entry, config, escalation, load_diary,
-                                   show_diary_timeline, show_diary_weeks, summary_html, timeline_html,
-                                   weekly_counts)
+from stalking_course.elements import base as pagekit
+from stalking_course.elements.diary import (
+    MAX_DESCRIPTION,
+    DiaryEditor,
+    check_entry,
+    config,
+    escalation,
+    load_diary,
+    show_diary_timeline,
+    show_diary_weeks,
+    summary_html,
+    timeline_html,
+    weekly_counts,
+)
 
 HOSTILE = ("<script>alert('x')</script>", '<img src=x onerror="alert(1)">', "<b onmouseover=alert(1)>hi</b>")
 
@@ -24,6 +35,7 @@ def _no_markup_from_input(html: str) -> None:
 
 
 # ---- the sample diary
+
 
 def test_the_sample_diary_is_fictional_and_says_so():
     sample = config()["sample"]
@@ -65,6 +77,7 @@ def test_weeks_without_entries_count_as_zero():
     later = df[df["date"] >= "2025-03-03"]
     early = df[df["date"] < "2025-02-10"]
     import pandas as pd
+
     weeks = weekly_counts(pd.concat([early, later]))
     assert list(weeks["contacts"]) == [1, 0, 0, 0, 8, 11]
 
@@ -81,6 +94,7 @@ def test_the_timeline_groups_by_week_and_marks_threats_in_words(lang):
 
 # ---- the trainee's entry
 
+
 @pytest.fixture
 def editor():
     return DiaryEditor("nl")
@@ -94,7 +108,16 @@ def _fill(ed, description, kind="message", day=dt.date(2025, 3, 18), threat=Fals
 
 
 def test_every_form_field_is_labelled(editor):
-    for w in (editor.date, editor.time, editor.kind, editor.kept, editor.threat, editor.description, editor.add, editor.reset):
+    for w in (
+        editor.date,
+        editor.time,
+        editor.kind,
+        editor.kept,
+        editor.threat,
+        editor.description,
+        editor.add,
+        editor.reset,
+    ):
         assert w.description.strip(), type(w).__name__
 
 
@@ -152,8 +175,9 @@ def test_everything_missing_is_listed_at_once():
 
 def test_a_date_outside_the_practice_diary_is_refused(editor):
     entry, problems = check_entry("nl", dt.date(1999, 1, 1), None, "call", "written", "x")
-    assert entry is None and problems == [config()["ui"]["nl"]["err_date_range"].format(
-        first="6 februari 2025", last="11 mei 2025")]
+    assert entry is None and problems == [
+        config()["ui"]["nl"]["err_date_range"].format(first="6 februari 2025", last="11 mei 2025")
+    ]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -174,9 +198,16 @@ def test_an_out_of_range_date_is_refused_with_the_message_and_nothing_typed_is_c
     assert editor.date.value == day, "the date stays as typed"
     assert len(editor.diary) == before and editor.added == 0
     assert "course-msg-wrong" in editor.message.value and "✘" in editor.message.value
-    assert config()["ui"]["nl"]["err_date_range"].format(first="6 februari 2025", last="11 mei 2025") in editor.message.value
+    assert (
+        config()["ui"]["nl"]["err_date_range"].format(first="6 februari 2025", last="11 mei 2025")
+        in editor.message.value
+    )
     assert (editor.kind.value, editor.kept.value, editor.threat.value, editor.description.value) == (
-        "at_home", "witness", True, "Hij stond weer voor de deur.")
+        "at_home",
+        "witness",
+        True,
+        "Hij stond weer voor de deur.",
+    )
     editor.date.value = dt.date(2025, 3, 20)
     editor.add.click()
     assert editor.added == 1 and "course-msg-right" in editor.message.value, "corrected, it is added"
@@ -217,8 +248,9 @@ def test_the_conclusion_says_it_follows_from_the_entries(lang):
     html = summary_html(load_diary(), lang)
     t = ui(lang)
     assert f"⚠ {t['diary_based_on']}" in _text(html)
-    assert t["diary_worse"].format(first=("1 contact"), peak=("11 contacten" if lang == "nl" else "11 contacts"),
-                                   n=6, k=4) in _text(html)
+    assert t["diary_worse"].format(
+        first=("1 contact"), peak=("11 contacten" if lang == "nl" else "11 contacts"), n=6, k=4
+    ) in _text(html)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -270,6 +302,7 @@ def test_control_characters_are_removed():
 
 # ---- broken diary data: file and field named
 
+
 @pytest.fixture
 def broken(data_copy):
     return data_copy / "diary"
@@ -290,7 +323,9 @@ def test_a_bad_date_is_named_with_file_line_and_column(broken):
 
 def test_an_unknown_kind_is_named(broken):
     _replace_in_csv(broken, ",gift,", ",bloemen,")
-    with pytest.raises(ContentError, match=r"fictional-diary-noor.csv: line 4, column kind: 'bloemen' is not one of the kinds"):
+    with pytest.raises(
+        ContentError, match=r"fictional-diary-noor.csv: line 4, column kind: 'bloemen' is not one of the kinds"
+    ):
         load_diary()
 
 
@@ -303,7 +338,7 @@ def test_a_threat_that_is_not_yes_or_no_is_named(broken):
 def test_a_missing_column_is_named(broken):
     csv = broken / "fictional-diary-noor.csv"
     lines = csv.read_text(encoding="utf-8").splitlines()
-    csv.write_text("\n".join(l.rsplit(",", 1)[0] if i == 0 else l for i, l in enumerate(lines)), encoding="utf-8")
+    csv.write_text("\n".join([lines[0].rsplit(",", 1)[0], *lines[1:]]), encoding="utf-8")  # no description_en
     with pytest.raises(ContentError) as err:
         load_diary()
     assert err.value.file.endswith("data/diary/fictional-diary-noor.csv") and err.value.field == "column description_en"
