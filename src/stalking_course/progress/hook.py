@@ -17,8 +17,8 @@ import json
 import logging
 import os
 import sys
-from html import escape
 
+from ..render import render
 from . import identity, live, session
 from .live import add_group_results, group_results_html  # noqa: F401 - the live deck's part, for callers here
 from .overview import certificate_link_html, overview  # noqa: F401 - the start page's part (elements.chrome)
@@ -159,13 +159,8 @@ def warn_unfinished_lessons() -> None:
         if not todo:
             return
         here = c.page(FINAL).path(lang)
-        items = "".join(
-            f'<li><a href="{escape(relative_link(here, p.path(lang)))}">{escape(p.title[lang])}</a></li>' for p in todo
-        )
-        warning = W.HTML(
-            f'<div class="course-msg course-msg-info course-final-todo" role="note"><p>ℹ '
-            f"{escape(ui(lang)['progress_final_todo'])}</p><ul>{items}</ul></div>"
-        )
+        pages = [(relative_link(here, p.path(lang)), p.title[lang]) for p in todo]
+        warning = W.HTML(render("progress/final_todo.html.j2", text=ui(lang)["progress_final_todo"], pages=pages))
         first.widget.children = (warning, *first.widget.children)
     except Exception:  # noqa: BLE001 - no warning is better than a broken test page
         log.exception("could not list the unfinished lessons")
@@ -232,7 +227,7 @@ def _note(element) -> str:
         text = ui(element.lang).get("progress_resumed", "")
     except Exception:  # noqa: BLE001
         return ""
-    return f'<p class="course-resumed">↺ {escape(text)}</p>' if text else ""
+    return render("progress/resumed.html.j2", text=text) if text else ""
 
 
 def assessment_checked(assessment) -> None:

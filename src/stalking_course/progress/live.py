@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
-from html import escape
 
+from ..render import render
 from .session import PRESENT_ENV, store
 
 log = logging.getLogger("stalking_course.progress")
@@ -64,7 +64,9 @@ def _show_group_results(view, output) -> None:
         log.exception("could not read the group's answers")
         from ..content import ui
 
-        output.value = f'<p class="course-msg course-msg-info">ℹ {escape(ui(view.lang)["progress_group_error"])}</p>'
+        output.value = render(
+            "progress/group_results.html.j2", state="error", text=ui(view.lang)["progress_group_error"]
+        )
 
 
 def group_results_html(view, group: str) -> str:
@@ -81,24 +83,14 @@ def group_results_html(view, group: str) -> str:
     counts = store().answer_distribution(element, qid, group)
     answered = sum(counts.values())
     if answered < SMALL:
-        return (
-            f'<div class="course-msg course-msg-info" role="status"><p>ℹ '
-            f"{escape(t['progress_group_few'].format(group=group))}</p></div>"
-        )
+        return render("progress/group_results.html.j2", state="few", text=t["progress_group_few"].format(group=group))
     per_option = [0] * len(options)
     for key, n in counts.items():
         for i in json.loads(key):
             if isinstance(i, int) and 0 <= i < len(per_option):
                 per_option[i] += n
-    rows = []
-    for i, (label, right) in enumerate(options):
-        share = round(100 * per_option[i] / answered)
-        mark = "✔ " if right else ""
-        rows.append(
-            f'<tr><th scope="row">{mark}{escape(label)}</th><td>{per_option[i]}</td>'
-            f'<td style="white-space:nowrap"><span class="course-bar" '
-            f'style="display:inline-block;height:0.9em;background:#1d4f91;width:{share * 2}px"></span> '
-            f"{share}%</td></tr>"
-        )
+    rows = [
+        (label, right, per_option[i], round(100 * per_option[i] / answered)) for i, (label, right) in enumerate(options)
+    ]
     caption = t["progress_group_caption"].format(group=group, n=answered)
-    return f'<table class="course-table"><caption>{escape(caption)}</caption><tbody>{"".join(rows)}</tbody></table>'
+    return render("progress/group_results.html.j2", state="table", caption=caption, rows=rows)
