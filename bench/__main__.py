@@ -28,51 +28,33 @@ app as a trainer starts it for the lesson of the day: `make app CLASS=30 PREHEAT
   not, rounds alternating off-on / on-off: recording_p95_ratio (median of the rounds' p95 TTI ratios,
   goal <= 1.10) and recording_kernel_mb (a recording kernel's USS, goal <= 60).
 """
+
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
 import re
-import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from . import recording, servers
-from .trainee import LessonPage
+from .classroom import classroom, kernel_memory, log, median, protocol_times, render_times
+from .report import GOALS, goals_met, table
 
 LESSON = "notebooks/nl/01_wat-is-stalking.ipynb"
 LESSON_ID = "what-is-stalking"
 RESULTS = Path(__file__).resolve().parent / "results"
 CULL_INTERVAL, CULL_IDLE = 2, 30  # bench culling (voila.json: an hour); a page over the slow link connects after ~10 s
 LEAVE_WAIT = 8  # seconds after the classroom left before counting kernels (their pages sent the shutdown beacon)
-GOALS = {"text_ratio": 0.2, "tti_ratio": 0.5, "link_cold_ratio": 0.35, "link_warm_ratio": 0.25,
-         "p95_tti_ratio": 3, "kernel_uss_mb": 60, "lighthouse_mobile": 80, "lighthouse_desktop": 95, "cls": 0.1,
-         "recording_p95_ratio": 1.10, "recording_kernel_mb": 60}
-
-
 FAILED = []  # visits that did not finish (reported in latest.json and under the table)
 
 
-def median(values):
-    return statistics.median(values) if values else float("nan")
-
-
-def p95(values):
-    values = sorted(values)
-    return values[max(0, round(0.95 * len(values)) - 1)] if values else float("nan")
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
 # ---------------------------------------------------------------- browser: time to interactive
+
 
 def browser_runs(all_servers: list, runs: int) -> dict:
     from playwright.sync_api import sync_playwright
@@ -89,7 +71,7 @@ def browser_runs(all_servers: list, runs: int) -> dict:
                 except Exception as error:
                     log(f"  {server.name:11} warm-up visit failed: {str(error).splitlines()[0]}")
             for i in range(runs):
-                order = all_servers[i % len(all_servers):] + all_servers[:i % len(all_servers)]
+                order = all_servers[i % len(all_servers) :] + all_servers[: i % len(all_servers)]
                 for server in order:  # rotate, so no server always comes first or last
                     try:
                         visit = one_visit(browser, server.page_url)
@@ -98,8 +80,10 @@ def browser_runs(all_servers: list, runs: int) -> dict:
                         FAILED.append(f"{server.name} visit {i + 1}: {str(error).splitlines()[0]}")
                         continue
                     out[server.name].append(visit)
-                    log(f"  {server.name:11} visit {i + 1}: text {visit['text_s']:.2f} s, interactive "
-                        f"{visit['tti_s']:.2f} s, {visit['requests']} requests, {visit['bytes'] // 1024} kB")
+                    log(
+                        f"  {server.name:11} visit {i + 1}: text {visit['text_s']:.2f} s, interactive "
+                        f"{visit['tti_s']:.2f} s, {visit['requests']} requests, {visit['bytes'] // 1024} kB"
+                    )
         finally:
             browser.close()
     return out
@@ -116,7 +100,7 @@ def link_runs(pairs: list, runs: int) -> dict:
         browser = launch(p)
         try:
             for i in range(runs):
-                for server, first, following in (pairs if i % 2 == 0 else pairs[::-1]):
+                for server, first, following in pairs if i % 2 == 0 else pairs[::-1]:
                     try:
                         cold, warm = link_visits(browser, first, following)
                     except Exception as error:
@@ -125,187 +109,13 @@ def link_runs(pairs: list, runs: int) -> dict:
                         continue
                     out[server.name]["cold"].append(cold)
                     out[server.name]["warm"].append(warm)
-                    log(f"  {server.name:11} link run {i + 1}: cold {cold['tti_s']:.1f} s {cold['bytes'] // 1024} kB, "
-                        f"next lesson {warm['tti_s']:.1f} s {warm['bytes'] // 1024} kB")
+                    log(
+                        f"  {server.name:11} link run {i + 1}: cold {cold['tti_s']:.1f} s {cold['bytes'] // 1024} kB, "
+                        f"next lesson {warm['tti_s']:.1f} s {warm['bytes'] // 1024} kB"
+                    )
         finally:
             browser.close()
     return out
-
-
-# ---------------------------------------------------------------- simulated trainees
-
-def run(coro):
-    return asyncio.run(coro)
-
-
-async def _trainee(server, assets, t0=None, answer=True, leave=True) -> LessonPage:
-    page = LessonPage(server.url, server.page_url, assets)
-    page._t0 = t0
-    await page.open()
-    if page.status == 200 and answer:
-        await page.answer_first_question(1)
-    if leave:
-        await page.leave()
-    return page
-
-
-def render_times(server, n: int, pause: float = 0.0) -> list:
-    """Seconds until the whole page has arrived (what the server does before the browser can start)."""
-    async def go():
-        times = []
-        for _ in range(n):
-            await asyncio.sleep(pause)  # a preheated pool refills a second after it was used
-            page = LessonPage(server.url, server.page_url)
-            page._t0 = time.perf_counter()
-            from tornado.httpclient import AsyncHTTPClient
-
-            response = await AsyncHTTPClient().fetch(page.url, request_timeout=120)
-            times.append(time.perf_counter() - page._t0)
-            page._keep_cookies(response)
-            match = __import__("bench.trainee", fromlist=["CONFIG"]).CONFIG.search(response.body.decode())
-            if match:
-                page.kernel_id = json.loads(match.group(1))["kernelId"]
-                await page.leave()  # the beacon, as a closing page sends it
-        return times
-
-    return run(go())
-
-
-def protocol_times(server, assets, n: int, pause: float = 0.0) -> list:
-    async def go():
-        times = []
-        for _ in range(n):
-            await asyncio.sleep(pause)
-            times.append((await _trainee(server, assets)).times["interactive"])
-        return times
-
-    return run(go())
-
-
-def kernel_memory(server, pages: list) -> dict:
-    """USS of each page's kernel, after the page has rendered and its widget state was fetched."""
-    async def go():
-        out = {}
-        for page_id, path in pages:
-            page = LessonPage(server.url, server.page_url if server.name == "stock" else path)
-            await page.open()
-            await asyncio.sleep(0.5)
-            proc = servers.kernel_process(page.kernel_id) if page.kernel_id else None
-            out[page_id] = round(servers.uss_mb(proc), 1) if proc else None
-            await page.leave()
-        return out
-
-    return run(go())
-
-
-class MemorySampler(threading.Thread):
-    def __init__(self, server, interval=0.5):
-        super().__init__(daemon=True)
-        self.server, self.interval, self.peak, self.done = server, interval, 0.0, threading.Event()
-
-    def run(self):
-        while not self.done.is_set():
-            self.peak = max(self.peak, self.server.pss_mb())
-            self.done.wait(self.interval)
-
-    def stop(self):
-        self.done.set()
-        self.join()
-        self.peak = max(self.peak, self.server.pss_mb())
-        return self.peak
-
-
-def classroom(server, assets, trainees: int, client_overhead: float, wait_after: float) -> dict:
-    """N trainees open the lesson within the same second, answer the first question, leave."""
-    sampler = MemorySampler(server)
-    idle_mb = server.pss_mb()
-    sampler.start()
-
-    async def go():
-        t0 = time.perf_counter()
-        return await asyncio.gather(*[_trainee(server, assets, t0) for _ in range(trainees)],
-                                    return_exceptions=True)
-
-    pages = run(go())
-    peak = sampler.stop()
-    ok = [p for p in pages if isinstance(p, LessonPage) and "answered" in p.times]
-    errors = [repr(p) for p in pages if not isinstance(p, LessonPage)]
-    busy = sum(1 for p in pages if isinstance(p, LessonPage) and p.status == 503)
-    time.sleep(wait_after)
-    interactive = [p.times["interactive"] for p in ok]
-    tti = [t + client_overhead for t in interactive]
-    return {
-        "trainees": trainees,
-        "completed": len(ok),
-        "busy_pages": busy,
-        "errors": errors[:3],
-        "p50_tti_s": round(median(tti), 2),
-        "p95_tti_s": round(p95(tti), 2),
-        "p50_server_s": round(median(interactive), 2),
-        "p95_server_s": round(p95(interactive), 2),
-        "p95_answer_s": round(p95([p.times["answered"] - p.times["interactive"] for p in ok]), 2),
-        "client_overhead_s": round(client_overhead, 2),
-        "idle_mb": round(idle_mb),
-        "peak_mb": round(peak),
-        "kernels_after_leave": len(server.kernels()),
-        "waited_after_leave_s": wait_after,
-    }
-
-
-# ---------------------------------------------------------------- report
-
-def table(result: dict) -> str:
-    t, c = result["tti_s"], result["classroom"]
-    w, wc, cs = c["with_class"], c["without_class"], c.get("stock", {})
-    lk = result["link_s"]
-    lh = result.get("lighthouse", {})
-    kb = lambda b: f"{b / 1024:.0f}" if isinstance(b, (int, float)) else ""
-    rows = [
-        ("lesson text visible, median (s)", result["text_s"]["stock"], result["text_s"]["course"],
-         f"text_ratio {result['text_ratio']:.2f} (goal <= 0.2)"),
-        ("time to interactive, median (s)", t["stock"], t["course"], f"tti_ratio {result['tti_ratio']:.2f} (goal <= 0.5)"),
-        ("  same, lesson not preheated (s)", "", t["course_cold"], f"ratio {result['tti_ratio_cold']:.2f}"),
-        ("layout shift until interactive (CLS)", result["cls"]["stock"], result["cls"]["course"], ""),
-        ("server render of the lesson (s)", result["render_s"]["stock"], result["render_s"]["course"], ""),
-        ("  same, lesson not preheated (s)", "", result["render_s"]["course_cold"], ""),
-        ("classroom link: first lesson TTI (s)", lk["stock"]["cold"], lk["course"]["cold"],
-         f"link_cold_ratio {result['link_cold_ratio']:.2f} (goal <= 0.35)"),
-        ("classroom link: next lesson TTI (s)", lk["stock"]["warm"], lk["course"]["warm"],
-         f"link_warm_ratio {result['link_warm_ratio']:.2f} (goal <= 0.25)"),
-        ("bytes_cold: first lesson (kB)", kb(result["bytes_cold"]["stock"]), kb(result["bytes_cold"]["course"]), ""),
-        ("bytes_warm: next lesson (kB)", kb(result["bytes_warm"]["stock"]), kb(result["bytes_warm"]["course"]), ""),
-        ("requests, first lesson / next lesson", f"{result['requests']['stock']['cold']} / {result['requests']['stock']['warm']}",
-         f"{result['requests']['course']['cold']} / {result['requests']['course']['warm']}", ""),
-        ("kernel USS, lesson 1 (MB)", result["kernel_uss_stock_mb"], result["kernel_uss_by_page"].get("what-is-stalking"), ""),
-        ("kernel USS, largest page (MB)", "", result["kernel_uss_mb"], "goal <= 60"),
-        (f"classroom of {w['trainees']}, CLASS={result['settings']['class']}: p95 TTI (s)", cs.get("p95_tti_s", ""),
-         w["p95_tti_s"], f"p95_tti_ratio {c['p95_tti_ratio']:.2f} (goal <= 3; stock {cs.get('p95_tti_ratio', '')})"),
-        ("  same, no CLASS (course as shipped)", "", wc["p95_tti_s"], f"ratio {wc['p95_tti_ratio']:.2f}"),
-        ("  p50 TTI (s), CLASS", cs.get("p50_tti_s", ""), w["p50_tti_s"], ""),
-        ("  peak memory, whole app (MB), CLASS", cs.get("peak_mb", ""), w["peak_mb"], ""),
-        ("  kernels alive after leaving", cs.get("kernels_after_leave", ""), w["kernels_after_leave"],
-         f"goal <= the pool ({w['pool']})"),
-    ]
-    if "recording" in result:
-        rows += recording.rows(result["recording"])
-    for preset in ("mobile", "desktop"):
-        st, co = lh.get("stock", {}).get(preset, {}), lh.get("course", {}).get(preset, {})
-        goal = {"mobile": 80, "desktop": 95}[preset]
-        rows.append((f"lighthouse {preset}: performance", st.get("performance", ""), co.get("performance", ""),
-                     f"goal >= {goal}, ahead of stock"))
-        for key, label in (("fcp_s", "FCP (s)"), ("lcp_s", "LCP (s)"), ("tti_s", "TTI (s)"), ("cls", "CLS")):
-            rows.append((f"  {label}", st.get(key, ""), co.get(key, ""), "goal <= 0.1" if key == "cls" else ""))
-    head = ("", "stock voila", "course app", "")
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(4)]
-    fmt = lambda r: "  ".join(str(v).ljust(widths[i]) if i in (0, 3) else str(v).rjust(widths[i]) for i, v in enumerate(r))
-    lines = [fmt(head), "-" * (sum(widths) + 6)] + [fmt(r) for r in rows]
-    lines.append("")
-    lines.append("goals: " + ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in result["goals_met"].items()))
-    if result.get("failed_visits"):
-        lines.append(f"failed visits (left out of the medians): {result['failed_visits']}")
-    m = result["machine"]
-    lines.append(f"machine: {m['cpus']} CPUs, load average {m['load_average_start']} at start, {m['load_average']} at end")
-    return "\n".join(lines)
 
 
 def lighthouse_runs(targets: dict) -> dict:
@@ -329,8 +139,12 @@ def main(argv=None) -> int:
     parser.add_argument("--ports", default="", help="three ports: stock,course,course_cold (default: free ports)")
     parser.add_argument("--quick", action="store_true", help="2 runs, 1 link run, 10 trainees, no stock classroom")
     parser.add_argument("--no-lighthouse", action="store_true")
-    parser.add_argument("--recording-rounds", type=int, default=4,
-                        help="rounds (pairs of classrooms, recording off and on) of the recording part; 0: skip it")
+    parser.add_argument(
+        "--recording-rounds",
+        type=int,
+        default=4,
+        help="rounds (pairs of classrooms, recording off and on) of the recording part; 0: skip it",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.link_runs, args.trainees = 2, 1, 10
@@ -342,13 +156,22 @@ def main(argv=None) -> int:
 
     pages = [(p.id, p.path("nl")) for p in course().pages]
     next_lesson = course().pages[2].path("nl")
-    culling = [f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
-               f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}"]
+    culling = [
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
+    ]
     stock = servers.start_stock(ports[0], work, LESSON)
     # The course app as a trainer runs it for the lesson of the day: `make app CLASS=30 PREHEAT=what-is-stalking`
-    course_app = servers.start_course(ports[1], work, ["--CourseVoila.preheat_pages=start",
-                                                       f"--CourseVoila.preheat_pages={LESSON_ID}",
-                                                       f"--CourseVoila.classroom={args.trainees}", *culling])
+    course_app = servers.start_course(
+        ports[1],
+        work,
+        [
+            "--CourseVoila.preheat_pages=start",
+            f"--CourseVoila.preheat_pages={LESSON_ID}",
+            f"--CourseVoila.classroom={args.trainees}",
+            *culling,
+        ],
+    )
     # ... and as it starts by default (only the start pages preheated): any other lesson, first visitor.
     course_cold = servers.start_course(ports[2], work, culling, name="course_cold")
     everything = [stock, course_app, course_cold]
@@ -361,7 +184,10 @@ def main(argv=None) -> int:
 
         log("lesson text and time to interactive in Chromium, localhost ...")
         visits = browser_runs(everything, args.runs)
-        med = lambda key: {k: round(median([v[key] for v in vs]), 2) for k, vs in visits.items()}
+
+        def med(key):
+            return {k: round(median([v[key] for v in vs]), 2) for k, vs in visits.items()}
+
         tti, text = med("tti_s"), med("text_s")
         result["text_s"], result["tti_s"] = text, tti
         result["text_ratio"] = round(text["course"] / text["stock"], 2)
@@ -371,24 +197,35 @@ def main(argv=None) -> int:
         result["tti_runs_s"] = {k: [round(v["tti_s"], 2) for v in vs] for k, vs in visits.items()}
         result["text_runs_s"] = {k: [round(v["text_s"], 2) for v in vs] for k, vs in visits.items()}
         result["html_s"] = med("html_s")
-        result["page_weight"] = {k: {"bytes": vs[-1]["bytes"], "requests": vs[-1]["requests"]}
-                                 for k, vs in visits.items()}
+        result["page_weight"] = {
+            k: {"bytes": vs[-1]["bytes"], "requests": vs[-1]["requests"]} for k, vs in visits.items()
+        }
         assets = {k: tuple(u for u in vs[-1]["assets"]) for k, vs in visits.items()}
 
         log("classroom link (2 Mbit/s down, 1 up, 40 ms): first lesson, then the next in the same browser ...")
         course_app.wait_pool(LESSON, pool)
-        links = link_runs([(stock, stock.page_url, servers.lesson_url(stock, next_lesson)),
-                           (course_app, course_app.page_url, servers.lesson_url(course_app, next_lesson))],
-                          args.link_runs)
-        result["link_s"] = {k: {kind: round(median([v["tti_s"] for v in vs[kind]]), 2) for kind in ("cold", "warm")}
-                            for k, vs in links.items()}
-        result["link_text_s"] = {k: {kind: round(median([v["text_s"] for v in vs[kind]]), 2) for kind in ("cold", "warm")}
-                                 for k, vs in links.items()}
+        links = link_runs(
+            [
+                (stock, stock.page_url, servers.lesson_url(stock, next_lesson)),
+                (course_app, course_app.page_url, servers.lesson_url(course_app, next_lesson)),
+            ],
+            args.link_runs,
+        )
+        result["link_s"] = {
+            k: {kind: round(median([v["tti_s"] for v in vs[kind]]), 2) for kind in ("cold", "warm")}
+            for k, vs in links.items()
+        }
+        result["link_text_s"] = {
+            k: {kind: round(median([v["text_s"] for v in vs[kind]]), 2) for kind in ("cold", "warm")}
+            for k, vs in links.items()
+        }
         result["link_cold_ratio"] = round(result["link_s"]["course"]["cold"] / result["link_s"]["stock"]["cold"], 2)
         result["link_warm_ratio"] = round(result["link_s"]["course"]["warm"] / result["link_s"]["stock"]["warm"], 2)
         result["bytes_cold"] = {k: int(median([v["bytes"] for v in vs["cold"]])) for k, vs in links.items()}
         result["bytes_warm"] = {k: int(median([v["bytes"] for v in vs["warm"]])) for k, vs in links.items()}
-        result["requests"] = {k: {kind: vs[kind][-1]["requests"] for kind in ("cold", "warm")} for k, vs in links.items()}
+        result["requests"] = {
+            k: {kind: vs[kind][-1]["requests"] for kind in ("cold", "warm")} for k, vs in links.items()
+        }
 
         if not args.no_lighthouse:
             log("lighthouse, mobile and desktop ...")
@@ -396,8 +233,7 @@ def main(argv=None) -> int:
             result["lighthouse"] = lighthouse_runs({"stock": stock.page_url, "course": course_app.page_url})
 
         log("server render time ...")
-        result["render_s"] = {s.name: round(median(render_times(s, args.runs)), 2)
-                              for s in everything}
+        result["render_s"] = {s.name: round(median(render_times(s, args.runs)), 2) for s in everything}
 
         log("kernel memory per page ...")
         by_page = kernel_memory(course_cold, pages)
@@ -435,34 +271,28 @@ def main(argv=None) -> int:
         log(f"recording progress: classrooms of {args.trainees}, off and on, {args.recording_rounds} rounds ...")
         result["recording"] = recording.run(args.trainees, args.recording_rounds)
         result.update(recording.summary(result["recording"]))
-    lh = result.get("lighthouse", {})
-    lh_ok = lambda preset, goal: (lh.get("course", {}).get(preset, {}).get("performance", -1) >= goal
-                                  and lh["course"][preset]["performance"] > lh["stock"][preset].get("performance", 101)
-                                  and (lh["course"][preset].get("cls") or 0) <= 0.1)
-    result["goals_met"] = {
-        "text_ratio": result["text_ratio"] <= GOALS["text_ratio"],
-        "tti_ratio": result["tti_ratio"] <= GOALS["tti_ratio"],
-        "link_cold_ratio": result["link_cold_ratio"] <= GOALS["link_cold_ratio"],
-        "link_warm_ratio": result["link_warm_ratio"] <= GOALS["link_warm_ratio"],
-        "p95_tti_ratio": result["classroom"]["p95_tti_ratio"] <= GOALS["p95_tti_ratio"],
-        "kernel_uss_mb": result["kernel_uss_mb"] is not None and result["kernel_uss_mb"] <= GOALS["kernel_uss_mb"],
-        "kernels_after_leave": result["kernels_after_leave"] <= result["classroom"]["with_class"]["pool"],
-    }
-    if "recording" in result:
-        result["goals_met"].update(recording.goals(result["recording"]))
-    if lh:
-        result["goals_met"]["lighthouse_mobile"] = lh_ok("mobile", 80)
-        result["goals_met"]["lighthouse_desktop"] = lh_ok("desktop", 95)
+    goals_met(result)
     result["goals"] = GOALS
-    result["settings"] = {"lesson": LESSON, "next_lesson": next_lesson, "runs": args.runs, "link_runs": args.link_runs,
-                          "class": args.trainees, "cull_interval_s": CULL_INTERVAL, "cull_idle_timeout_s": CULL_IDLE,
-                          "link": "2 Mbit/s down, 1 Mbit/s up, 40 ms latency (Network.emulateNetworkConditions)",
-                          "course": f"make app CLASS={args.trainees} PREHEAT={LESSON_ID} (the lesson of the day preheated)",
-                          "course_cold": "voila.json as shipped (start pages preheated; this lesson not)",
-                          "recording_rounds": args.recording_rounds,
-                          "stock": "voila notebooks/ with default settings"}
-    result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
-                         "load_average_start": load_start, "load_average": [round(x, 2) for x in os.getloadavg()]}
+    result["settings"] = {
+        "lesson": LESSON,
+        "next_lesson": next_lesson,
+        "runs": args.runs,
+        "link_runs": args.link_runs,
+        "class": args.trainees,
+        "cull_interval_s": CULL_INTERVAL,
+        "cull_idle_timeout_s": CULL_IDLE,
+        "link": "2 Mbit/s down, 1 Mbit/s up, 40 ms latency (Network.emulateNetworkConditions)",
+        "course": f"make app CLASS={args.trainees} PREHEAT={LESSON_ID} (the lesson of the day preheated)",
+        "course_cold": "voila.json as shipped (start pages preheated; this lesson not)",
+        "recording_rounds": args.recording_rounds,
+        "stock": "voila notebooks/ with default settings",
+    }
+    result["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_start": load_start,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
     result["failed_visits"] = FAILED
     result["duration_s"] = round(time.time() - started)
     RESULTS.mkdir(exist_ok=True)

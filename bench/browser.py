@@ -9,6 +9,7 @@ Offline like a training room: every host but this machine fails to resolve (a Ch
 interception, which would switch Chromium's cache off). `link` emulates one trainee's share of a classroom's
 Wi-Fi with Chromium's own network emulation (DevTools protocol Network.emulateNetworkConditions).
 """
+
 from __future__ import annotations
 
 import os
@@ -17,14 +18,26 @@ from urllib.parse import urlsplit
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", OFFLINE]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    OFFLINE,
+]
 QUIZ_INPUT = ".course-quiz input[type=radio]"
 TEXT = ".jp-MarkdownCell p"
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
 # 60 Mbit/s Wi-Fi shared by 30: 2 Mbit/s down, 1 Mbit/s up, 40 ms latency (bytes per second for CDP)
-CLASSROOM_LINK = {"offline": False, "latency": 40, "downloadThroughput": 2_000_000 / 8,
-                  "uploadThroughput": 1_000_000 / 8}
+CLASSROOM_LINK = {
+    "offline": False,
+    "latency": 40,
+    "downloadThroughput": 2_000_000 / 8,
+    "uploadThroughput": 1_000_000 / 8,
+}
 
 # Runs in the page before its own scripts: notes when the lesson text is first seen, and layout shifts.
 PROBE = """
@@ -33,14 +46,14 @@ new PerformanceObserver(function (list) {
   for (const e of list.getEntries()) { if (!e.hadRecentInput) { window.__bench.cls += e.value; } }
 }).observe({type: 'layout-shift', buffered: true});
 (function look() {
-  const el = document.querySelector(%r);
+  const el = document.querySelector(TEXT_SELECTOR);
   if (el && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) {
     const r = el.getBoundingClientRect();
     if (r.width > 0 && r.height > 0) { window.__bench.text = performance.now(); return; }
   }
   requestAnimationFrame(look);
 })();
-""" % TEXT
+""".replace("TEXT_SELECTOR", repr(TEXT))
 
 
 def launch(playwright):
@@ -69,12 +82,17 @@ def visit(page, url: str, timeout_ms: int = 180_000) -> dict:
     tti_ms = page.evaluate("performance.now()")
     page.wait_for_function("window.__bench && window.__bench.text !== null", timeout=timeout_ms)
     probe = page.evaluate("window.__bench")
-    nav = page.evaluate("(() => { const n = performance.getEntriesByType('navigation')[0];"
-                        " return {responseEnd: n.responseEnd, transferSize: n.transferSize}; })()")
-    resources = page.evaluate("performance.getEntriesByType('resource')"
-                              ".map(e => ({url: e.name, size: e.transferSize, type: e.initiatorType}))")
-    static = [r["url"] for r in resources if "/api/" not in r["url"]
-              and (urlsplit(r["url"]).hostname or "") in LOOPBACK]
+    nav = page.evaluate(
+        "(() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return {responseEnd: n.responseEnd, transferSize: n.transferSize}; })()"
+    )
+    resources = page.evaluate(
+        "performance.getEntriesByType('resource')"
+        ".map(e => ({url: e.name, size: e.transferSize, type: e.initiatorType}))"
+    )
+    static = [
+        r["url"] for r in resources if "/api/" not in r["url"] and (urlsplit(r["url"]).hostname or "") in LOOPBACK
+    ]
     page.goto("about:blank")  # leaving the page fires its unload handler (the shutdown beacon)
     time.sleep(0.3)  # the beacon is sent in the background
     return {

@@ -1,5 +1,6 @@
 """Lighthouse (npm, pinned in bench/package.json; `npm ci` here when it is missing) against Debian's chromium,
 offline (every host but this machine fails to resolve), performance category only, mobile and desktop presets."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,12 @@ from .browser import CHROMIUM, OFFLINE
 
 HERE = Path(__file__).resolve().parent
 CLI = HERE / "node_modules" / "lighthouse" / "cli" / "index.js"
-AUDITS = {"fcp_s": "first-contentful-paint", "lcp_s": "largest-contentful-paint", "tti_s": "interactive",
-          "tbt_s": "total-blocking-time"}
+AUDITS = {
+    "fcp_s": "first-contentful-paint",
+    "lcp_s": "largest-contentful-paint",
+    "tti_s": "interactive",
+    "tbt_s": "total-blocking-time",
+}
 
 
 def install() -> None:
@@ -31,10 +36,18 @@ def run(url: str, preset: str, timeout: float = 240) -> dict:
     node = shutil.which("node") or "node"
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         out = Path(tmp) / "report.json"
-        cmd = [node, str(CLI), url, "--output=json", f"--output-path={out}", "--only-categories=performance",
-               "--quiet", "--max-wait-for-load=60000",
-               f"--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-sync "
-               f"--disable-background-networking --disable-component-update \"{OFFLINE}\""]
+        cmd = [
+            node,
+            str(CLI),
+            url,
+            "--output=json",
+            f"--output-path={out}",
+            "--only-categories=performance",
+            "--quiet",
+            "--max-wait-for-load=60000",
+            f"--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-sync "
+            f'--disable-background-networking --disable-component-update "{OFFLINE}"',
+        ]
         if preset == "desktop":
             cmd.append("--preset=desktop")
         env = dict(os.environ, CHROME_PATH=CHROMIUM, HOME=tmp)  # a throwaway home: no profile is kept

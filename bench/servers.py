@@ -1,4 +1,5 @@
 """Start and stop the two servers the benchmark compares, and look at their processes."""
+
 from __future__ import annotations
 
 import glob
@@ -34,8 +35,15 @@ class Server:
         self.name, self.url, self.page_url = name, url, page_url
         self.log_path = log
         self._log = open(log, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
@@ -137,8 +145,15 @@ def uss_mb(proc) -> float:
 def start_course(port: int, workdir: Path, extra: list = (), name: str = "course") -> Server:
     cmd = [PYTHON, "-m", "stalking_course.app", f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser", *extra]
     url = f"http://127.0.0.1:{port}/"
-    return Server(name, cmd, url, f"{url}voila/render/notebooks/nl/01_wat-is-stalking.ipynb", REPO,
-                  dict(os.environ), workdir / f"{name}.log")
+    return Server(
+        name,
+        cmd,
+        url,
+        f"{url}voila/render/notebooks/nl/01_wat-is-stalking.ipynb",
+        REPO,
+        dict(os.environ),
+        workdir / f"{name}.log",
+    )
 
 
 def start_stock(port: int, workdir: Path, notebook: str) -> Server:

@@ -5,6 +5,7 @@
 Prints, per URL: the page's milestones (HTML done, DOMContentLoaded, load, last script, kernel websocket,
 lesson text seen, first quiz option clickable) and the main thread's busiest kinds of work and scripts.
 """
+
 from __future__ import annotations
 
 import collections
@@ -15,9 +16,24 @@ from pathlib import Path
 
 from .browser import QUIZ_INPUT, launch, new_context
 
-KINDS = ("EvaluateScript", "RunMicrotasks", "FunctionCall", "TimerFire", "EventDispatch", "FireAnimationFrame",
-         "ParseHTML", "ParseAuthorStyleSheet", "UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Commit",
-         "MinorGC", "MajorGC", "v8.compile")
+KINDS = (
+    "EvaluateScript",
+    "RunMicrotasks",
+    "FunctionCall",
+    "TimerFire",
+    "EventDispatch",
+    "FireAnimationFrame",
+    "ParseHTML",
+    "ParseAuthorStyleSheet",
+    "UpdateLayoutTree",
+    "Layout",
+    "PrePaint",
+    "Paint",
+    "Commit",
+    "MinorGC",
+    "MajorGC",
+    "v8.compile",
+)
 MILESTONES = """(() => {
   const n = performance.getEntriesByType('navigation')[0], r = performance.getEntriesByType('resource');
   const js = r.filter(e => e.name.split('?')[0].endsWith('.js'));
@@ -33,8 +49,11 @@ def trace(browser, url: str) -> dict:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "trace.json"
-            browser.start_tracing(page=page, path=str(path), categories=[
-                "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "loading"])
+            browser.start_tracing(
+                page=page,
+                path=str(path),
+                categories=["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "loading"],
+            )
             page.goto(url, wait_until="commit")
             page.locator(QUIZ_INPUT).first.click(trial=True, timeout=180_000)
             tti = page.evaluate("performance.now()")
@@ -56,14 +75,17 @@ def trace(browser, url: str) -> dict:
             scripts[(data.get("url") or "").split("?")[0].rsplit("/", 1)[-1] or "(page)"] += e["dur"] / 1000
     milestones = {k: (round(v) if isinstance(v, float) else v) for k, v in milestones.items()}
     milestones["interactive"] = round(tti)
-    return {"milestones_ms": milestones, "main_thread_ms": {k: round(v) for k, v in kinds.most_common(10)},
-            "scripts_ms": {k: round(v) for k, v in scripts.most_common(10)}}
+    return {
+        "milestones_ms": milestones,
+        "main_thread_ms": {k: round(v) for k, v in kinds.most_common(10)},
+        "scripts_ms": {k: round(v) for k, v in scripts.most_common(10)},
+    }
 
 
 def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
 
-    urls = (argv if argv is not None else sys.argv[1:])
+    urls = argv if argv is not None else sys.argv[1:]
     with sync_playwright() as p:
         browser = launch(p)
         try:

@@ -8,6 +8,7 @@ Used by the classroom benchmark (thirty of these at once cost the server what th
 without thirty browsers competing for the same two cores) and by the robustness tests (a kernel
 websocket that tries to run code).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,9 +26,21 @@ CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\
 
 
 def message(msg_type: str, content: dict, channel: str = "shell", session: str = "") -> dict:
-    return {"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session,
-                       "username": "", "date": "", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": []}
+    return {
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "session": session,
+            "username": "",
+            "date": "",
+            "version": "5.3",
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "channel": channel,
+        "buffers": [],
+    }
 
 
 class LessonPage:
@@ -73,13 +86,20 @@ class LessonPage:
             self._mark("assets")
         config = json.loads(CONFIG.search(self.html).group(1))
         self.kernel_id = config["kernelId"]
-        await client.fetch(f"{self.base_url}api/kernels/{self.kernel_id}", headers={"Cookie": self._cookie_header()},
-                           request_timeout=timeout)
+        await client.fetch(
+            f"{self.base_url}api/kernels/{self.kernel_id}",
+            headers={"Cookie": self._cookie_header()},
+            request_timeout=timeout,
+        )
         host = urlsplit(self.base_url)
-        ws_url = (f"ws://{host.netloc}{host.path}api/kernels/{self.kernel_id}/channels?"
-                  + urlencode({"session_id": self.session}))
-        request = HTTPRequest(ws_url, headers={"Cookie": self._cookie_header(), "Origin": f"http://{host.netloc}"},
-                              request_timeout=timeout)
+        ws_url = f"ws://{host.netloc}{host.path}api/kernels/{self.kernel_id}/channels?" + urlencode(
+            {"session_id": self.session}
+        )
+        request = HTTPRequest(
+            ws_url,
+            headers={"Cookie": self._cookie_header(), "Origin": f"http://{host.netloc}"},
+            request_timeout=timeout,
+        )
         self.ws = await websocket_connect(request, max_message_size=64 * 2**20)
         self._mark("websocket")
         await self.send(message("kernel_info_request", {}))
@@ -89,8 +109,9 @@ class LessonPage:
         opening["metadata"] = {"version": "1.0.0"}  # the widget control protocol
         await self.send(opening)
         await self.send(message("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}}))
-        reply = await self.wait_for(lambda m: m["msg_type"] == "comm_msg" and m["content"].get("comm_id") == comm_id,
-                                    timeout)
+        reply = await self.wait_for(
+            lambda m: m["msg_type"] == "comm_msg" and m["content"].get("comm_id") == comm_id, timeout
+        )
         self.states = reply["content"]["data"].get("states", {})
         self._mark("interactive")
         await self.send(message("comm_close", {"comm_id": comm_id, "data": {}}))
@@ -103,8 +124,12 @@ class LessonPage:
         async def worker():
             while queue:
                 url = queue.pop(0)
-                await client.fetch(url if "://" in url else self.base_url + url.lstrip("/"), raise_error=False,
-                                   request_timeout=timeout, headers={"Cookie": self._cookie_header()})
+                await client.fetch(
+                    url if "://" in url else self.base_url + url.lstrip("/"),
+                    raise_error=False,
+                    request_timeout=timeout,
+                    headers={"Cookie": self._cookie_header()},
+                )
 
         await asyncio.gather(*[worker() for _ in range(connections)])
 
@@ -135,17 +160,31 @@ class LessonPage:
     async def answer_first_question(self, option: int = 0, timeout: float = 60) -> str:
         """Choose an option of the first question, press its Check button, return the feedback HTML."""
         radio = self.models("RadioButtonsModel")[0]
-        box = next(mid for mid, s in self.states.items()
-                   if s.get("model_name") == "VBoxModel" and f"IPY_MODEL_{radio}" in s["state"].get("children", []))
+        box = next(
+            mid
+            for mid, s in self.states.items()
+            if s.get("model_name") == "VBoxModel" and f"IPY_MODEL_{radio}" in s["state"].get("children", [])
+        )
         children = [c.replace("IPY_MODEL_", "") for c in self.states[box]["state"]["children"]]
         button = next(c for c in children if self.states[c]["model_name"] == "ButtonModel")
         feedback = children[-1]
-        await self.send(message("comm_msg", {"comm_id": radio, "data": {"method": "update", "state": {"index": option},
-                                                                        "buffer_paths": []}}))
-        await self.send(message("comm_msg", {"comm_id": button, "data": {"method": "custom",
-                                                                         "content": {"event": "click"}}}))
-        msg = await self.wait_for(lambda m: m["msg_type"] == "comm_msg" and m["content"].get("comm_id") == feedback
-                                  and "value" in m["content"]["data"].get("state", {}), timeout)
+        await self.send(
+            message(
+                "comm_msg",
+                {"comm_id": radio, "data": {"method": "update", "state": {"index": option}, "buffer_paths": []}},
+            )
+        )
+        await self.send(
+            message("comm_msg", {"comm_id": button, "data": {"method": "custom", "content": {"event": "click"}}})
+        )
+        msg = await self.wait_for(
+            lambda m: (
+                m["msg_type"] == "comm_msg"
+                and m["content"].get("comm_id") == feedback
+                and "value" in m["content"]["data"].get("state", {})
+            ),
+            timeout,
+        )
         self._mark("answered")
         return msg["content"]["data"]["state"]["value"]
 
@@ -153,10 +192,13 @@ class LessonPage:
         """What the page does on `beforeunload`: the shutdown beacon (with the _xsrf cookie), then close."""
         if self.kernel_id:
             body = urlencode({"_xsrf": self.cookies.get("_xsrf", "")})
-            await AsyncHTTPClient().fetch(f"{self.base_url}voila/api/shutdown/{self.kernel_id}", method="POST",
-                                          body=body, raise_error=False,
-                                          headers={"Cookie": self._cookie_header(),
-                                                   "Content-Type": "application/x-www-form-urlencoded"})
+            await AsyncHTTPClient().fetch(
+                f"{self.base_url}voila/api/shutdown/{self.kernel_id}",
+                method="POST",
+                body=body,
+                raise_error=False,
+                headers={"Cookie": self._cookie_header(), "Content-Type": "application/x-www-form-urlencoded"},
+            )
         if self.ws is not None:
             self.ws.close()
             self.ws = None

@@ -1,5 +1,6 @@
 """Fixtures for the progress store: a throw-away PostgreSQL cluster (Debian's postgresql, a real server on a
 free port in a temporary folder), and a fresh database per test on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import glob
@@ -46,11 +47,17 @@ def postgres_server():
     port = free_port()
     log = folder / "server.log"
     try:
-        subprocess.run(_as_postgres([initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                                     "--no-sync"]), check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres([initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]),
+            check=True,
+            capture_output=True,
+        )
         options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]),
-                       check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres([pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]),
+            check=True,
+            capture_output=True,
+        )
     except subprocess.CalledProcessError as error:
         shutil.rmtree(folder, ignore_errors=True)
         pytest.fail(f"PostgreSQL did not start: {(error.stderr or b'').decode()[-500:]}", pytrace=False)

@@ -6,6 +6,7 @@ trainees and a trainer. Everything listens on 127.0.0.1 only; every process is s
 Kernels are culled after COURSE_KERNEL_IDLE_SECONDS here (short), so the last test can watch them go.
 Each probe's status code is written to test-artifacts/hub-probes.json.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,7 @@ def install_proxy() -> None:
     if not CHP.exists():
         npm = shutil.which("npm")
         assert npm, "npm is needed for configurable-http-proxy (tests/hub/package.json); .ci/run installs it"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HUB_DIR, check=True,
-                       timeout=300)
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HUB_DIR, check=True, timeout=300)
     assert CHP.exists(), "npm ci did not install configurable-http-proxy"
 
 
@@ -83,9 +83,14 @@ class Hub:
             "COURSE_DATA_DIR": str(self.state / "course-data"),
         }
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(REPO / "deploy" / "jupyterhub_config.py")],
-                                     cwd=self.state, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyterhub", "-f", str(REPO / "deploy" / "jupyterhub_config.py")],
+            cwd=self.state,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.time() + 60
         while time.time() < deadline:
             assert self.proc.poll() is None, f"the hub exited: see {self.log_path}"
@@ -138,8 +143,12 @@ def login(hub: Hub, name: str) -> requests.Session:
     """A browser-like session: the hub's login form, then the user's server started (or already running)."""
     s = requests.Session()
     s.get(f"{hub.url}/hub/login", timeout=10)
-    r = s.post(f"{hub.url}/hub/login", data={"username": name, "password": PASSWORD, "_xsrf": s.cookies.get("_xsrf", path="/hub/")},
-               allow_redirects=False, timeout=30)
+    r = s.post(
+        f"{hub.url}/hub/login",
+        data={"username": name, "password": PASSWORD, "_xsrf": s.cookies.get("_xsrf", path="/hub/")},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert r.status_code == 302, f"login of {name}: {r.status_code}"
     s.get(f"{hub.url}/hub/spawn", timeout=60)
     return s
@@ -211,6 +220,7 @@ def open_page(hub, s, name, page=START) -> tuple:
 
 # ------------------------------------------------------------------------------------------------ the course
 
+
 def test_each_trainee_logs_in_lands_on_the_dutch_start_page_and_answers_a_quiz(hub, browser):
     """Both trainees at the same time, each in a browser context of their own (as two laptops would). The
     session's shared browser: a second sync Playwright in the same process fails once the first is running."""
@@ -258,29 +268,53 @@ def test_a_trainee_can_reach_nothing_but_the_course(hub):
     _, kernel = open_page(hub, s, name)
     headers = xsrf_headers(hub, s, name)
     probes = [
-        ("GET", "/lab", 404), ("GET", "/lab/tree/README.md", 404), ("GET", "/tree", 404),
-        ("GET", "/notebooks/notebooks/nl/00_start.ipynb", 404), ("GET", "/edit/README.md", 404),
-        ("GET", "/terminals/1", 404), ("GET", "/api/terminals", 404), ("POST", "/api/terminals", 404),
-        ("GET", "/api/contents", 403), ("GET", "/api/contents/notebooks/nl", 403),
-        ("PUT", "/api/contents/new.txt", 403), ("GET", "/voila/api/contents", 404),
+        ("GET", "/lab", 404),
+        ("GET", "/lab/tree/README.md", 404),
+        ("GET", "/tree", 404),
+        ("GET", "/notebooks/notebooks/nl/00_start.ipynb", 404),
+        ("GET", "/edit/README.md", 404),
+        ("GET", "/terminals/1", 404),
+        ("GET", "/api/terminals", 404),
+        ("POST", "/api/terminals", 404),
+        ("GET", "/api/contents", 403),
+        ("GET", "/api/contents/notebooks/nl", 403),
+        ("PUT", "/api/contents/new.txt", 403),
+        ("GET", "/voila/api/contents", 404),
         ("GET", "/voila/api/contents/notebooks", 404),
-        ("GET", "/files/pyproject.toml", 403), ("GET", "/files/notebooks/nl/00_start.ipynb", 403),
-        ("GET", "/voila/files/pyproject.toml", 403), ("GET", "/voila/files/notebooks/nl/00_start.ipynb", 403),
-        ("POST", "/api/kernels", 403), (f"POST", f"/api/kernels/{kernel}/restart", 403),
-        ("POST", f"/api/kernels/{kernel}/interrupt", 403), ("DELETE", f"/api/kernels/{kernel}", 403),
-        ("GET", "/api/sessions", 403), ("POST", "/api/sessions", 403),
-        ("GET", "/api/kernelspecs", 403), ("GET", "/api/nbconvert", 403),
+        ("GET", "/files/pyproject.toml", 403),
+        ("GET", "/files/notebooks/nl/00_start.ipynb", 403),
+        ("GET", "/voila/files/pyproject.toml", 403),
+        ("GET", "/voila/files/notebooks/nl/00_start.ipynb", 403),
+        ("POST", "/api/kernels", 403),
+        ("POST", f"/api/kernels/{kernel}/restart", 403),
+        ("POST", f"/api/kernels/{kernel}/interrupt", 403),
+        ("DELETE", f"/api/kernels/{kernel}", 403),
+        ("GET", "/api/sessions", 403),
+        ("POST", "/api/sessions", 403),
+        ("GET", "/api/kernelspecs", 403),
+        ("GET", "/api/nbconvert", 403),
         ("GET", "/nbconvert/html/notebooks/nl/00_start.ipynb", 403),
         ("GET", "/nbconvert/script/notebooks/nl/00_start.ipynb?download=true", 403),
-        ("GET", "/api/config/notebook", 403), ("PATCH", "/api/config/notebook", 403),
-        ("GET", "/api/status", 403), ("POST", "/api/shutdown", 403), ("POST", "/api/events", 403),
-        ("GET", "/voila/render/README.md", 404), ("GET", "/voila/render/pyproject.toml", 404),
-        ("GET", f"/{START}?template=lab", 404), ("GET", "/no-such-page", 404),
+        ("GET", "/api/config/notebook", 403),
+        ("PATCH", "/api/config/notebook", 403),
+        ("GET", "/api/status", 403),
+        ("POST", "/api/shutdown", 403),
+        ("POST", "/api/events", 403),
+        ("GET", "/voila/render/README.md", 404),
+        ("GET", "/voila/render/pyproject.toml", 404),
+        ("GET", f"/{START}?template=lab", 404),
+        ("GET", "/no-such-page", 404),
     ]
     wrong = []
     for method, path, expected in probes:
-        r = s.request(method, base + path, headers=headers, allow_redirects=False, timeout=30,
-                      data="{}" if method in ("POST", "PUT", "PATCH") else None)
+        r = s.request(
+            method,
+            base + path,
+            headers=headers,
+            allow_redirects=False,
+            timeout=30,
+            data="{}" if method in ("POST", "PUT", "PATCH") else None,
+        )
         record(name, f"{method} {path.replace(kernel, '<kernel>')}", r.status_code, expected)
         if r.status_code != expected:
             wrong.append((method, path, r.status_code, expected))
@@ -295,8 +329,11 @@ def test_a_trainee_can_reach_nothing_but_the_course(hub):
     assert listing.url.endswith(START) and "00_start.ipynb</a>" not in listing.text
 
     # Unknown pages get the course's 404, in the course's look, with the quick exit.
-    for path, lang in (("/no-such-page", "nl"), ("/voila/render/notebooks/en/99_none.ipynb", "en"),
-                       ("/voila/render/notebooks/nl/99_geen.ipynb", "nl")):
+    for path, lang in (
+        ("/no-such-page", "nl"),
+        ("/voila/render/notebooks/en/99_none.ipynb", "en"),
+        ("/voila/render/notebooks/nl/99_geen.ipynb", "nl"),
+    ):
         r = s.get(base + path, timeout=30)
         assert r.status_code == 404 and f'<html lang="{lang}"' in r.text and "course-quick-exit" in r.text, path
 
@@ -333,9 +370,23 @@ def _cookies_for(s, path):
 
 
 def _message(msg_type, content):
-    return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "", "session": uuid.uuid4().hex,
-                                  "date": "", "version": "5.3"},
-                       "parent_header": {}, "metadata": {}, "content": content, "channel": "shell", "buffers": []})
+    return json.dumps(
+        {
+            "header": {
+                "msg_id": uuid.uuid4().hex,
+                "msg_type": msg_type,
+                "username": "",
+                "session": uuid.uuid4().hex,
+                "date": "",
+                "version": "5.3",
+            },
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
 
 
 V1 = "v1.kernel.websocket.jupyter.org"  # the binary kernel protocol JupyterLab and Voila use
@@ -370,9 +421,21 @@ def test_an_execute_request_over_the_kernel_websocket_runs_nothing(hub, tmp_path
     ws = _ws(hub, name, kernel, _cookies_for(s, f"/user/{name}/api/"), subprotocols=[protocol] if protocol else None)
     record(name, f"websocket to own page kernel ({protocol or 'json'})", 101, 101)
     try:
-        _send(ws, _message("execute_request", {"code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False,
-                                               "store_history": False, "user_expressions": {}, "allow_stdin": False,
-                                               "stop_on_error": True}), protocol)
+        _send(
+            ws,
+            _message(
+                "execute_request",
+                {
+                    "code": f"open({str(marker)!r}, 'w').write('ran')",
+                    "silent": False,
+                    "store_history": False,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": True,
+                },
+            ),
+            protocol,
+        )
         info = _message("kernel_info_request", {})
         _send(ws, info, protocol)
         info_id = json.loads(info)["header"]["msg_id"]
@@ -388,8 +451,12 @@ def test_an_execute_request_over_the_kernel_websocket_runs_nothing(hub, tmp_path
     assert "kernel_info_reply" in replies, "the websocket works: the kernel answered kernel_info_request"
     assert "execute_reply" not in replies
     time.sleep(1)
-    record(name, f"execute_request over the websocket ({protocol or 'json'}): marker file created?",
-           "no" if not marker.exists() else "YES", "no")
+    record(
+        name,
+        f"execute_request over the websocket ({protocol or 'json'}): marker file created?",
+        "no" if not marker.exists() else "YES",
+        "no",
+    )
     assert not marker.exists(), "the execute_request ran code"
 
 
@@ -427,8 +494,9 @@ def test_the_trainers_view_is_for_the_trainers_group_only(hub):
     # the trainer makes a group (a form with the page's _xsrf field)
     xsrf = re.search(r'name="_xsrf" value="([^"]+)"', r.text)
     assert xsrf, "the trainer's view has a form"
-    made = st.post(f"{hub.url}/user/{TRAINER}/trainer/groups", data={"_xsrf": xsrf.group(1), "label": "Hub test"},
-                   timeout=60)
+    made = st.post(
+        f"{hub.url}/user/{TRAINER}/trainer/groups", data={"_xsrf": xsrf.group(1), "label": "Hub test"}, timeout=60
+    )
     record(TRAINER, "POST /trainer/groups", made.status_code, 200)
     assert made.status_code == 200 and "Hub test" in made.text
     for name in TRAINEES:
@@ -458,11 +526,13 @@ def test_each_trainees_answers_are_stored_under_a_keyed_hash_of_their_hub_name(h
         "from stalking_course.progress.identity import hub_learner_id\n"
         "from stalking_course.progress.store import get_store\n"
         "store = get_store()\n"
-        "print(json.dumps({n: [a.correct for a in store.answers(hub_learner_id(n))] for n in sys.argv[1:]}))\n")
+        "print(json.dumps({n: [a.correct for a in store.answers(hub_learner_id(n))] for n in sys.argv[1:]}))\n"
+    )
     env = {**os.environ, "COURSE_DATA_DIR": str(hub.state / "course-data")}
     env.pop("COURSE_DB_URL", None)
-    out = subprocess.run([sys.executable, "-c", script, *TRAINEES, TRAINER], env=env, capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", script, *TRAINEES, TRAINER], env=env, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     answers = json.loads(out.stdout)
     for name in TRAINEES:
@@ -487,6 +557,7 @@ def test_each_trainees_answers_are_stored_under_a_keyed_hash_of_their_hub_name(h
 
 
 # ------------------------------------------------------------------------------------------------ culling
+
 
 def test_kernels_of_open_pages_are_stopped_after_the_idle_timeout(hub):
     """Last in this module: the tab opened when the hub started is still open (its websocket connected), and
@@ -569,8 +640,11 @@ def test_the_z2jh_values_carry_the_course_settings_of_the_one_server_hub():
     assert f'TRAINER_SCOPE = "{hub_server.TRAINER_SCOPE}"' in tljh
     hub = values["hub"]
     assert hub_server.TRAINER_SCOPE in hub["config"]["JupyterHub"]["custom_scopes"]
-    assert hub["loadRoles"]["course-trainer"] == {"description": "Trainers of the stalking course",
-                                                  "scopes": [hub_server.TRAINER_SCOPE], "groups": ["trainers"]}
+    assert hub["loadRoles"]["course-trainer"] == {
+        "description": "Trainers of the stalking course",
+        "scopes": [hub_server.TRAINER_SCOPE],
+        "groups": ["trainers"],
+    }
     assert hub["config"]["KubeSpawner"]["oauth_client_allowed_scopes"] == [hub_server.TRAINER_SCOPE]
     assert "COURSE_DB_URL" in single["extraEnv"] and single["storage"]["type"] == "none"
     assert single["networkPolicy"]["enabled"] and values["cull"]["enabled"]
@@ -581,8 +655,13 @@ def test_the_single_user_command_does_not_start_on_broken_content(data_copy):
     from helpers import edit_yaml
 
     edit_yaml(data_copy / "questions" / "what-is-stalking.yaml", lambda d: d.update({"questions": "not a list"}))
-    out = subprocess.run([sys.executable, "-m", "stalking_course.hub_server"], capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:9/"})
+    out = subprocess.run(
+        [sys.executable, "-m", "stalking_course.hub_server"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:9/"},
+    )
     assert out.returncode == 2, out.stderr[-2000:]
     assert "what-is-stalking.yaml" in out.stderr and "did not start" in out.stderr
 
@@ -597,21 +676,44 @@ def test_the_image_holds_what_a_trainees_server_reads_and_starts_the_course():
     values = z2jh_values()["singleuser"]
     lockdown = values["extraFiles"]["course-lockdown"]["mountPath"]
     assert f"COPY deploy/singleuser/jupyter_server_config.py {lockdown}" in dockerfile
-    assert f'CMD {json.dumps(values["cmd"])}' in dockerfile
+    assert f"CMD {json.dumps(values['cmd'])}" in dockerfile
     ignore = (REPO / "deploy" / "Dockerfile.dockerignore").read_text().split()
-    assert all(f"!{name}" in ignore or f"!{name}/" in ignore for name in copied if name != "deploy/singleuser/jupyter_server_config.py")
+    assert all(
+        f"!{name}" in ignore or f"!{name}/" in ignore
+        for name in copied
+        if name != "deploy/singleuser/jupyter_server_config.py"
+    )
 
 
 def test_a_server_without_the_lockdown_refuses_to_start(tmp_path):
     """The course's extension checks the lockdown before it serves anything: started by a plain Jupyter Server
     (not the hub's), with terminals and JupyterLab turned back on, the server exits and says why."""
-    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(REPO / "deploy" / "singleuser"),
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    out = subprocess.run([sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser", f"--port={free_port()}",
-                          "--ServerApp.ip=127.0.0.1", "--ServerApp.terminals_enabled=True",
-                          "--ServerApp.jpserver_extensions", "stalking_course.hub_server=True",
-                          "--ServerApp.jpserver_extensions", "jupyterlab=True"],
-                         env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_PATH": str(REPO / "deploy" / "singleuser"),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--allow-root",
+            "--no-browser",
+            f"--port={free_port()}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.terminals_enabled=True",
+            "--ServerApp.jpserver_extensions",
+            "stalking_course.hub_server=True",
+            "--ServerApp.jpserver_extensions",
+            "jupyterlab=True",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     log = out.stdout + out.stderr
     assert out.returncode != 0, log[-3000:]
     assert "lockdown is not in effect" in log

@@ -3,6 +3,7 @@
 Real processes throughout: a real zygote, real ipykernel kernels forked from it, jupyter_client's own
 kernel manager and restarter, signals and sockets of the OS. The zygote here preloads only ipykernel,
 so it starts in a second or two."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -26,6 +28,7 @@ from stalking_course import kernelfork
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kernels are forked on Linux only")
 
 PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel"]
+REPO = Path(__file__).resolve().parents[1]
 CLIENT_TIMEOUT = 6.0  # the zygote drops a client that has not sent its request by then
 
 
@@ -143,6 +146,7 @@ def test_a_reused_pid_is_never_signalled(zygote):
     # Another process, leading its own session and process group as a forked kernel does (setsid).
     stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
     try:
+
         async def run():
             km = await forked_kernel(zygote)
             provisioner = km.provisioner
@@ -258,3 +262,31 @@ def test_a_bad_request_gets_an_error_and_the_zygote_goes_on(zygote, tmp_path):
     finally:
         process.kill()
         assert process.wait(10) is not None
+
+
+def test_the_zygote_preloads_the_element_modules_the_notebooks_call(tmp_path):
+    """page_modules reads the notebooks' element calls with the registry (ast), not regexes: a call in a
+    comment or a string is no call, an import alone is no call, and pandas comes with the chart's module."""
+    import json as json_
+
+    from stalking_course.elements import registry
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    cells = [
+        {
+            "cell_type": "code",
+            "source": ["from stalking_course import show_chart, show_quiz\n", "show_chart('x', 'nl')"],
+        },
+        {"cell_type": "code", "source": "# show_quiz('referral', 'nl')\nprint('show_diary_weeks(1)')"},
+        {"cell_type": "markdown", "source": "show_case('a', 'nl')"},
+    ]
+    (folder / "page.ipynb").write_text(json_.dumps({"cells": cells}), encoding="utf-8")
+    assert kernelfork.page_modules(tmp_path) == [registry.module_name("chart"), "pandas"]
+    every = kernelfork.page_modules(REPO)
+    assert registry.module_name("quiz") in every and "pandas" in every
+
+
+def test_a_recording_kernel_finds_the_store_preloaded():
+    modules = kernelfork.recording_modules()
+    assert modules[0] == "stalking_course.progress.store" and any(m.startswith("sqlalchemy.dialects") for m in modules)

@@ -1,7 +1,8 @@
 """The set-up a newcomer relies on: the README's two commands, one dependency list in two files, CI."""
-import re
-import tomllib
 
+import re
+
+import tomllib
 import yaml
 
 from stalking_course.content import REPO_ROOT
@@ -14,7 +15,11 @@ def _name(requirement: str) -> str:
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
     conda = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())["dependencies"]
-    conda_specs = {_name(d): d.split("#")[0].replace(" ", "") for d in conda if isinstance(d, str) and _name(d) not in ("python", "pip")}
+    conda_specs = {
+        _name(d): d.split("#")[0].replace(" ", "")
+        for d in conda
+        if isinstance(d, str) and _name(d) not in ("python", "pip")
+    }
     # conda has no pip extras ([binary]): conda-forge's package already brings what the extra adds
     pip_specs = {_name(d): re.sub(r"\[.*?\]", "", d.replace(" ", "")) for d in project["dependencies"]}
     assert conda_specs == pip_specs
@@ -56,8 +61,23 @@ def test_make_test_without_a_browser_stops_at_once_with_one_line(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if k != "CHROMIUM"}
     env.update(PATH=str(tmp_path), PLAYWRIGHT_BROWSERS_PATH=str(tmp_path / "none"), COURSE_NO_BROWSER_INSTALL="1")
-    run = subprocess.run([sys.executable, "-m", "pytest", "tests/test_browser.py", "tests/test_referral.py", "-q",
-                          "-p", "no:cacheprovider"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/test_browser.py",
+            "tests/test_referral.py",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     out = run.stdout + run.stderr
     assert run.returncode == 3, out
     assert "No Chromium for the browser tests" in out and "apt-get install chromium" in out

@@ -1,4 +1,5 @@
 """The progress store, on SQLite and on a real PostgreSQL server: what a trainee and a trainer rely on."""
+
 import threading
 
 import pytest
@@ -34,8 +35,13 @@ def test_nothing_personal_is_stored(store, db_url):
     learner, _ = store.join(group, pseudonym="Jan Jansen <jan@example.org>")
     store.ensure_learner(identity.hub_learner_id("jjansen"))
     with store.engine.connect() as conn:
-        dump = repr([row for table in ("course_learner", "course_group") for row in
-                     conn.exec_driver_sql(f"SELECT * FROM {table}").all()])
+        dump = repr(
+            [
+                row
+                for table in ("course_learner", "course_group")
+                for row in conn.exec_driver_sql(f"SELECT * FROM {table}").all()
+            ]
+        )
     assert "Jansen" not in dump and "jansen" not in dump and "example.org" not in dump
 
 
@@ -44,7 +50,10 @@ def test_answers_record_attempts_first_try_and_progress(store):
     assert store.record_answer(learner, "what-is-stalking", "quiz:what-is-stalking", "q1", frozenset({2}), False) == 1
     assert store.record_answer(learner, "what-is-stalking", "quiz:what-is-stalking", "q1", frozenset({0}), True) == 2
     answers = store.answers(learner)
-    assert [(a.chosen, a.correct, a.first_try, a.attempt) for a in answers] == [([2], False, True, 1), ([0], True, False, 2)]
+    assert [(a.chosen, a.correct, a.first_try, a.attempt) for a in answers] == [
+        ([2], False, True, 1),
+        ([0], True, False, 2),
+    ]
     assert store.progress(learner) == {"what-is-stalking": "in_progress"}
     store.record_completion(learner, "what-is-stalking")
     store.record_completion(learner, "what-is-stalking")  # twice is once
@@ -125,7 +134,8 @@ def test_thirty_trainees_answering_at_once_lose_and_double_nothing(store):
     assert errors == []
     with store.engine.connect() as conn:
         count, distinct = conn.exec_driver_sql(
-            "SELECT count(*), count(DISTINCT learner_id || question) FROM course_answer").one()
+            "SELECT count(*), count(DISTINCT learner_id || question) FROM course_answer"
+        ).one()
     assert (count, distinct) == (300, 300)
 
 
@@ -145,9 +155,11 @@ def test_an_upgrade_keeps_every_record(db_url):
         command.upgrade(config, "0001")  # a database made by the first release
     with old.engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO course_learner (id, created_at) VALUES ('s1', '2026-01-01 10:00:00')")
-        conn.exec_driver_sql("INSERT INTO course_answer (learner_id, page, element, question, chosen, correct, attempt,"
-                             " first_try, created_at) VALUES ('s1', 'p', 'quiz:b', 'q', '[1]', true, 1, true,"
-                             " '2026-01-01 10:00:00')")
+        conn.exec_driver_sql(
+            "INSERT INTO course_answer (learner_id, page, element, question, chosen, correct, attempt,"
+            " first_try, created_at) VALUES ('s1', 'p', 'quiz:b', 'q', '[1]', true, 1, true,"
+            " '2026-01-01 10:00:00')"
+        )
     assert old.current_revision() == "0001"
     old.migrate()
     assert old.current_revision() == HEAD
@@ -163,8 +175,10 @@ def test_key_file_is_made_once_and_private(tmp_path, monkeypatch):
     assert (tmp_path / "d" / "secret.key").stat().st_mode & 0o077 == 0
 
 
-@pytest.mark.parametrize("cell, safe", [("=1+1", "'=1+1"), ("+31", "'+31"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-                                        ("plain", "plain"), (7, "7")])
+@pytest.mark.parametrize(
+    "cell, safe",
+    [("=1+1", "'=1+1"), ("+31", "'+31"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("plain", "plain"), (7, "7")],
+)
 def test_csv_cells_never_start_a_formula(cell, safe):
     assert neutralise(cell) == safe
     assert csv_text([[cell]]).strip() == (f'"{safe}"' if "," in safe else safe)

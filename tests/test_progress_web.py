@@ -1,5 +1,6 @@
 """The progress pages over HTTP, as a trainee and a trainer meet them: joining, bad input, my data, the
 certificate, /verify and the trainer's view (one app on a fresh SQLite store for the module)."""
+
 from __future__ import annotations
 
 import json
@@ -92,15 +93,20 @@ def test_a_trainee_joins_with_the_group_code_and_gets_a_personal_code(app, store
     assert status == 200 and f"Group {group}" in html.decode()
     # on another computer: group code + personal code
     other_computer = Browser(base)
-    status, html, _ = other_computer.post("course/join", "course/join", do="return", group=group, code=code.lower(), lang="nl")
+    status, html, _ = other_computer.post(
+        "course/join", "course/join", do="return", group=group, code=code.lower(), lang="nl"
+    )
     assert status == 200 and "Welkom terug" in html.decode()
 
 
-@pytest.mark.parametrize("group, pseudonym, message", [
-    ("NOSUCH", "", "Deze groepscode kennen we niet"),
-    (None, "x" * 10_000, "Een schuilnaam heeft 3 tot 40 tekens"),
-    (None, "ab", "Een schuilnaam heeft 3 tot 40 tekens"),
-])
+@pytest.mark.parametrize(
+    "group, pseudonym, message",
+    [
+        ("NOSUCH", "", "Deze groepscode kennen we niet"),
+        (None, "x" * 10_000, "Een schuilnaam heeft 3 tot 40 tekens"),
+        (None, "ab", "Een schuilnaam heeft 3 tot 40 tekens"),
+    ],
+)
 def test_bad_join_input_gets_a_clear_message_and_stores_nothing(app, store, group, pseudonym, message):
     base, _ = app
     group = group or store.create_group()
@@ -169,12 +175,14 @@ def test_certificate_pdf_prints_the_typed_name_and_verify_confirms_without_anyth
     assert "nog geen geslaagde eindtoets" in me.get("course/certificate?lang=nl")[1].decode()
     my_id = json.loads(me.get("course/me/export")[1])["learner_id"]
     code = store.record_assessment(my_id, 18, 20, 70, True, {"what-is-stalking": [2, 2]})
-    name = 'Ïlse <b>van</b> Dijk-Öztürk %PDF-1.4 ) Tj ('
+    name = "Ïlse <b>van</b> Dijk-Öztürk %PDF-1.4 ) Tj ("
     assert me.post("course/certificate", "course/certificate?lang=nl", lang="nl", name="x" * 101)[0] == 400
     status, pdf, headers = me.post("course/certificate", "course/certificate?lang=nl", lang="nl", name=name)
     assert status == 200 and headers["Content-Type"] == "application/pdf" and pdf.startswith(b"%PDF")
     (tmp_path / "c.pdf").write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert name in text and code in text and "90% (18/20)" in text and "Certificaat" in text
     assert f"/verify/{code}" in text
     assert "Ïlse" not in json.dumps(store.export(my_id), ensure_ascii=False)  # printed, never stored
@@ -196,17 +204,21 @@ def test_trainer_view_needs_the_token_and_hides_small_numbers(app, store):
     trainer = Browser(base)
     status, html, _ = trainer.get(f"trainer?token={TOKEN}&lang=en")
     assert status == 200 and "Make a new group code" in html.decode()
-    status, html, _ = trainer.post("trainer/groups", "trainer?lang=en", label="=HYPERLINK(\"http://evil\")", lang="en")
+    status, html, _ = trainer.post("trainer/groups", "trainer?lang=en", label='=HYPERLINK("http://evil")', lang="en")
     code = re.search(r'href="/trainer/group/([A-Z0-9]+)\.csv', html.decode()).group(1)
     learners = [store.join(code)[0] for _ in range(7)]
     for n, learner in enumerate(learners):  # 7 answered question 1: 4 right first time, 3 chose option 0 wrongly
-        store.record_answer(learner, "what-is-stalking", "quiz:what-is-stalking", "right-to-be-left-alone", [1 if n < 4 else 0], n < 4)
-    store.record_answer(learners[0], "what-is-stalking", "quiz:what-is-stalking", "stalking-law-name", [0], True)  # one trainee
+        store.record_answer(
+            learner, "what-is-stalking", "quiz:what-is-stalking", "right-to-be-left-alone", [1 if n < 4 else 0], n < 4
+        )
+    store.record_answer(
+        learners[0], "what-is-stalking", "quiz:what-is-stalking", "stalking-law-name", [0], True
+    )  # one trainee
     for learner in learners[:5]:
         store.record_completion(learner, "what-is-stalking")
     html = trainer.get(f"trainer/group/{code}?lang=en")[1].decode()
     completion = html.split('id="course-completion"')[1].split("</table>")[0]
-    assert "<th scope=\"row\">What is stalking?</th><td>7</td><td>5</td>" in completion
+    assert '<th scope="row">What is stalking?</th><td>7</td><td>5</td>' in completion
     assert "<td>&lt; 5</td><td>&lt; 5</td>" in completion  # lessons that fewer than 5 have touched
     questions = html.split('id="course-questions"')[1].split("</table>")[0]
     assert "<td>7</td><td>57%</td>" in questions and "(&lt; 5)" in questions
@@ -217,7 +229,7 @@ def test_trainer_view_needs_the_token_and_hides_small_numbers(app, store):
     assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text and "57%" in text
     for learner in learners:
         assert learner not in text and learner not in html
-    assert trainee.post(f"trainer/group/{code}/delete", f"course/join", confirm="yes")[0] == 403  # not a trainer
+    assert trainee.post(f"trainer/group/{code}/delete", "course/join", confirm="yes")[0] == 403  # not a trainer
     status, html, _ = trainer.post(f"trainer/group/{code}/delete", "trainer?lang=en", confirm="yes", lang="en")
     assert status == 200 and f"Group {code} and all its data have been deleted" in html.decode()
     assert store.group(code) is None and all(store.answers(learner) == [] for learner in learners)
@@ -231,8 +243,10 @@ def test_guessing_codes_is_stopped_after_thirty_wrong_tries(app, store):
     _t, _s, html = join(base, group)
     code = re.search(r'id="course-personal-code">([A-Z0-9-]+)<', html).group(1)
     guesser = Browser(base)
-    statuses = [guesser.post("course/join", "course/join", do="return", group=group, code=f"AAAA-{n:04d}",
-                             lang="en")[0] for n in range(30)]
+    statuses = [
+        guesser.post("course/join", "course/join", do="return", group=group, code=f"AAAA-{n:04d}", lang="en")[0]
+        for n in range(30)
+    ]
     assert statuses[0] == 400 and set(statuses) <= {400, 429}  # earlier tests here used a few of the thirty
     status, html, _ = guesser.post("course/join", "course/join", do="return", group=group, code=code, lang="en")
     assert status == 429 and "Too many tries" in html.decode() and guesser.cookie("course_learner") is None

@@ -3,6 +3,7 @@ hostile text in every free-text field, broken data at start-up, and the kernels'
 
 One app per module (small kernel cap, short culling) so the life-cycle tests run in seconds.
 """
+
 from __future__ import annotations
 
 import glob
@@ -40,9 +41,12 @@ CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\
 
 @pytest.fixture(scope="module")
 def app():
-    proc, url = start_app(f"--CourseVoila.max_kernels={MAX_KERNELS}",
-                          f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
-                          f"--MappingKernelManager.cull_interval={CULL_INTERVAL}", log_name="robustness")
+    proc, url = start_app(
+        f"--CourseVoila.max_kernels={MAX_KERNELS}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+        log_name="robustness",
+    )
     try:
         wait_for(url, timeout=120)
         yield proc, url
@@ -51,6 +55,7 @@ def app():
 
 
 # ---------------------------------------------------------------- a page, as the browser talks to it
+
 
 class Page:
     """Opens a page over HTTP and its kernel websocket, the way Voila's front end does."""
@@ -74,15 +79,33 @@ class Page:
         host = urllib.parse.urlsplit(self.base).netloc
         self.ws = websocket.create_connection(
             f"ws://{host}/api/kernels/{self.kernel_id}/channels?session_id={uuid.uuid4().hex}",
-            cookie="; ".join(f"{k}={v}" for k, v in self.cookies.items()), origin=f"http://{host}", timeout=5)
+            cookie="; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            origin=f"http://{host}",
+            timeout=5,
+        )
         return self
 
     def send(self, msg_type: str, content: dict, metadata=None) -> str:
         msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": msg_type, "session": "", "username": "",
-                                            "date": "", "version": "5.3"},
-                                 "parent_header": {}, "metadata": metadata or {}, "content": content,
-                                 "channel": "shell", "buffers": []}))
+        self.ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": msg_type,
+                        "session": "",
+                        "username": "",
+                        "date": "",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": metadata or {},
+                    "content": content,
+                    "channel": "shell",
+                    "buffers": [],
+                }
+            )
+        )
         return msg_id
 
     def messages(self, seconds: float) -> list:
@@ -103,8 +126,9 @@ class Page:
 
     def widget_states(self) -> dict:
         comm = uuid.uuid4().hex
-        self.send("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}},
-                  {"version": "1.0.0"})
+        self.send(
+            "comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}, {"version": "1.0.0"}
+        )
         self.send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}})
         for msg in self.messages(20):
             if msg["msg_type"] == "comm_msg" and msg["content"].get("comm_id") == comm:
@@ -114,8 +138,12 @@ class Page:
     def leave(self):
         """The page's unload beacon, then the socket closes."""
         data = urllib.parse.urlencode({"_xsrf": self.cookies.get("_xsrf", "")}).encode()
-        request = urllib.request.Request(f"{self.base}voila/api/shutdown/{self.kernel_id}", data=data, method="POST",
-                                         headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())})
+        request = urllib.request.Request(
+            f"{self.base}voila/api/shutdown/{self.kernel_id}",
+            data=data,
+            method="POST",
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
+        )
         urllib.request.urlopen(request, timeout=30).close()
         if self.ws is not None:
             self.ws.close()
@@ -166,6 +194,7 @@ def fetch(url: str):
 
 # ---------------------------------------------------------------- the browser cannot run code
 
+
 def test_an_execute_request_over_the_kernel_websocket_is_not_executed(app):
     _, url = app
     marker = Path(tempfile.gettempdir()) / f"course-executed-{uuid.uuid4().hex}"
@@ -175,14 +204,34 @@ def test_an_execute_request_over_the_kernel_websocket_is_not_executed(app):
         assert any(m["msg_type"] == "kernel_info_reply" for m in page.messages(10)), "the websocket works"
         code = f"open({str(marker)!r}, 'w').write('ran'); print('EXECUTED')"
         for msg_type in ("execute_request", "inspect_request", "complete_request", "history_request"):
-            page.send(msg_type, {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                                 "allow_stdin": False, "stop_on_error": True, "cursor_pos": 0, "detail_level": 0,
-                                 "hist_access_type": "tail", "n": 10, "output": True, "raw": True})
+            page.send(
+                msg_type,
+                {
+                    "code": code,
+                    "silent": False,
+                    "store_history": True,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": True,
+                    "cursor_pos": 0,
+                    "detail_level": 0,
+                    "hist_access_type": "tail",
+                    "n": 10,
+                    "output": True,
+                    "raw": True,
+                },
+            )
         replies = page.messages(3)
         assert not marker.exists(), "the code ran in the kernel"
         types = {m["msg_type"] for m in replies}
-        assert not types & {"execute_reply", "execute_input", "execute_result", "inspect_reply", "complete_reply",
-                            "history_reply"}, types
+        assert not types & {
+            "execute_reply",
+            "execute_input",
+            "execute_result",
+            "inspect_reply",
+            "complete_reply",
+            "history_reply",
+        }, types
         assert "EXECUTED" not in json.dumps(replies)
         # the page still works: the kernel answers the widget protocol
         assert page.widget_states()
@@ -254,8 +303,13 @@ def _free_text_pages(monkeypatch) -> dict:
     found = {}
     for path in all_notebook_paths():
         shown = _run_page(path, monkeypatch)
-        fields = [w for obj in shown if isinstance(obj, W.Widget) for w in _walk(obj)
-                  if isinstance(w, (W.Text, W.Textarea, W.Combobox, W.Password))]
+        fields = [
+            w
+            for obj in shown
+            if isinstance(obj, W.Widget)
+            for w in _walk(obj)
+            if isinstance(w, (W.Text, W.Textarea, W.Combobox, W.Password))
+        ]
         if fields:
             found[path] = len(fields)
     return found
@@ -293,8 +347,9 @@ def test_hostile_text_in_every_free_text_field_is_escaped_or_refused(free_text_p
                 if isinstance(w, W.Button):
                     w.click()
                     snapshots.append(_html_of(shown))
-        assert not [r for r in caplog.records if "Exception in callback" in r.getMessage()], \
+        assert not [r for r in caplog.records if "Exception in callback" in r.getMessage()], (
             f"{path}: a button failed with {kind!r} text"
+        )
         after = "\n".join(snapshots)
         assert after != before or kind in ("empty", "blank"), f"{path}: nothing happened"
         for fragment in RAW_MARKUP.get(kind, ()):
@@ -322,18 +377,24 @@ def test_hostile_text_typed_in_a_real_page_is_not_run(course_server, page):
     page.wait_for_timeout(500)
     assert page.evaluate("window.__course_pwned") is None
     assert page.locator(".course-diary img[src=x]").count() == 0
-    assert page.locator("text=window.__course_pwned = 1").count() >= 1 or \
-        page.locator(".course-diary-form .course-msg-wrong").count() >= 1
+    assert (
+        page.locator("text=window.__course_pwned = 1").count() >= 1
+        or page.locator(".course-diary-form .course-msg-wrong").count() >= 1
+    )
 
 
 # ---------------------------------------------------------------- unknown pages
 
-@pytest.mark.parametrize("path,lang", [
-    ("voila/render/notebooks/en/99_nope.ipynb", "en"),
-    ("voila/render/notebooks/nl/99_bestaat-niet.ipynb", "nl"),
-    ("en/whatever", "en"),
-    ("nope", "nl"),
-])
+
+@pytest.mark.parametrize(
+    "path,lang",
+    [
+        ("voila/render/notebooks/en/99_nope.ipynb", "en"),
+        ("voila/render/notebooks/nl/99_bestaat-niet.ipynb", "nl"),
+        ("en/whatever", "en"),
+        ("nope", "nl"),
+    ],
+)
 def test_an_unknown_page_gets_a_friendly_404_in_its_language_with_a_way_back(app, path, lang):
     from stalking_course.app import start_url
     from stalking_course.content import ui
@@ -351,22 +412,43 @@ def test_an_unknown_page_gets_a_friendly_404_in_its_language_with_a_way_back(app
 # ---------------------------------------------------------------- nothing but the course over HTTP
 
 SECRET_PROBES = [
-    "voila/files/", "voila/files/src/stalking_course/app.py", "voila/files/data/facts.yaml",
-    "voila/files/notebooks/nl/01_wat-is-stalking.ipynb", "voila/files/pyproject.toml", "voila/files/.git/config",
-    "voila/tree/", "voila/tree/src", "voila/tree/notebooks", "tree", "files/src/stalking_course/app.py",
-    "voila/api/contents", "voila/api/contents/src", "api/contents", "api/contents/data",
-    "api/kernels", "api/sessions", "api/kernelspecs", "api/terminals",
-    "voila/render/src/stalking_course/app.py", "voila/render/data/facts.yaml", "voila/render/pyproject.toml",
+    "voila/files/",
+    "voila/files/src/stalking_course/app.py",
+    "voila/files/data/facts.yaml",
+    "voila/files/notebooks/nl/01_wat-is-stalking.ipynb",
+    "voila/files/pyproject.toml",
+    "voila/files/.git/config",
+    "voila/tree/",
+    "voila/tree/src",
+    "voila/tree/notebooks",
+    "tree",
+    "files/src/stalking_course/app.py",
+    "voila/api/contents",
+    "voila/api/contents/src",
+    "api/contents",
+    "api/contents/data",
+    "api/kernels",
+    "api/sessions",
+    "api/kernelspecs",
+    "api/terminals",
+    "voila/render/src/stalking_course/app.py",
+    "voila/render/data/facts.yaml",
+    "voila/render/pyproject.toml",
     "voila/render/notebooks/nl/../../src/stalking_course/app.py",
     "voila/render/%2e%2e/src/stalking_course/app.py",
     "voila/render/notebooks/nl/01_wat-is-stalking.ipynb?template=../../../../src",
     "voila/render/notebooks/nl/01_wat-is-stalking.ipynb?template=lab",
-    "voila/static/../app.py", "voila/static/../../../../src/stalking_course/app.py",
-    "voila/static/%2e%2e/%2e%2e/app.py", "voila/static/..%2F..%2Fapp.py",
-    "voila/templates/course/index.html.j2", "voila/templates/course/static/../index.html.j2",
+    "voila/static/../app.py",
+    "voila/static/../../../../src/stalking_course/app.py",
+    "voila/static/%2e%2e/%2e%2e/app.py",
+    "voila/static/..%2F..%2Fapp.py",
+    "voila/templates/course/index.html.j2",
+    "voila/templates/course/static/../index.html.j2",
     "voila/templates/../../../../src/stalking_course/app.py",
     "voila/labextensions/../../../src/stalking_course/app.py",
-    "notebooks/nl/01_wat-is-stalking.ipynb", "data/facts.yaml", "src/stalking_course/app.py",
+    "notebooks/nl/01_wat-is-stalking.ipynb",
+    "data/facts.yaml",
+    "src/stalking_course/app.py",
     "voila/files/%2e%2e/src/stalking_course/app.py",
 ]
 LEAKS = [
@@ -397,6 +479,7 @@ def test_no_source_code_tracebacks_or_listings_over_http(app, path):
 
 # ---------------------------------------------------------------- broken data: a clear message at start-up
 
+
 def _broken_copy(tmp_path, change) -> Path:
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
@@ -424,16 +507,26 @@ def _no_correct_answer(data):
     _edit_bank(data, lambda q: [o.__setitem__("correct", False) for o in q["options"]])
 
 
-@pytest.mark.parametrize("change,file,field", [
-    (_bad_yaml, "facts.yaml", "line"),
-    (_no_translation, "what-is-stalking.yaml", "right-to-be-left-alone"),
-    (_no_correct_answer, "what-is-stalking.yaml", "right-to-be-left-alone"),
-], ids=["bad-yaml", "missing-translation", "no-correct-answer"])
+@pytest.mark.parametrize(
+    "change,file,field",
+    [
+        (_bad_yaml, "facts.yaml", "line"),
+        (_no_translation, "what-is-stalking.yaml", "right-to-be-left-alone"),
+        (_no_correct_answer, "what-is-stalking.yaml", "right-to-be-left-alone"),
+    ],
+    ids=["bad-yaml", "missing-translation", "no-correct-answer"],
+)
 def test_broken_data_stops_the_app_with_a_message_naming_file_and_field(tmp_path, change, file, field):
     data = _broken_copy(tmp_path, change)
     env = {**os.environ, "STALKING_COURSE_DATA": str(data)}
-    done = subprocess.run([sys.executable, "-m", "stalking_course.app", "--port=1", "--Voila.ip=127.0.0.1"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "stalking_course.app", "--port=1", "--Voila.ip=127.0.0.1"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0, "the app started with broken data"
     message = done.stderr
     assert file in message and field in message, message
@@ -443,6 +536,7 @@ def test_broken_data_stops_the_app_with_a_message_naming_file_and_field(tmp_path
 
 
 # ---------------------------------------------------------------- kernel life cycle and limits
+
 
 def test_the_kernel_of_a_closed_page_stops(app):
     proc, url = app
@@ -479,8 +573,9 @@ def test_200_rapid_page_requests_are_capped_and_memory_stays_bounded(app):
     from stalking_course.content import ui
 
     proc, url = app
-    assert wait_until(lambda: len(kernels(proc)) <= 2, CULL_IDLE + 10), \
+    assert wait_until(lambda: len(kernels(proc)) <= 2, CULL_IDLE + 10), (
         f"more than the preheated pool is running: {[(k.pid, k.status()) for k in kernels(proc)]}"
+    )
     peak = {"kernels": 0}
     stop_sampling = threading.Event()
 

@@ -7,6 +7,7 @@ One course app in classroom mode for the whole module (`CLASS=3 PREHEAT=what-is-
 - the lesson text is readable, with quiet placeholders for the widgets, while the kernel's websocket is held
   back (no kernel message has arrived).
 """
+
 from __future__ import annotations
 
 import glob
@@ -18,6 +19,7 @@ import urllib.request
 from urllib.parse import urljoin
 
 import pytest
+
 from conftest import ARTIFACTS, start_app, stop, wait_for
 
 LESSON = "voila/render/notebooks/nl/01_wat-is-stalking.ipynb"
@@ -27,9 +29,14 @@ CLASS = 3
 
 @pytest.fixture(scope="module")
 def classroom_app():
-    proc, url = start_app("--CourseVoila.preheat_pages=start", "--CourseVoila.preheat_pages=what-is-stalking",
-                          f"--CourseVoila.classroom={CLASS}", "--MappingKernelManager.cull_idle_timeout=2",
-                          "--MappingKernelManager.cull_interval=1", log_name="speed")  # short culling: see below
+    proc, url = start_app(
+        "--CourseVoila.preheat_pages=start",
+        "--CourseVoila.preheat_pages=what-is-stalking",
+        f"--CourseVoila.classroom={CLASS}",
+        "--MappingKernelManager.cull_idle_timeout=2",
+        "--MappingKernelManager.cull_interval=1",
+        log_name="speed",
+    )  # short culling: see below
     log = ARTIFACTS / f"speed-{url.rstrip('/').rsplit(':', 1)[1]}.log"
     try:
         wait_for(url + "voila/static/course.css", timeout=90)  # not `/`: that would take a start page's kernel
@@ -61,7 +68,9 @@ def test_class_keeps_the_number_of_kernels_it_states(classroom_app):
     base, log = classroom_app
     said = None
     for _ in range(600):  # the statement comes once a kernel of the lesson has rendered and been measured
-        said = re.search(rf"CLASS={CLASS}: keeping (\d+) kernels of what-is-stalking ready, about (\d+) MB", log.read_text())
+        said = re.search(
+            rf"CLASS={CLASS}: keeping (\d+) kernels of what-is-stalking ready, about (\d+) MB", log.read_text()
+        )
         if said:
             break
         time.sleep(0.2)
@@ -85,8 +94,11 @@ def test_lesson_html_and_scripts_are_sent_gzipped(classroom_app):
     html = __import__("gzip").decompress(body).decode()
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert any("/voila.js" in s for s in scripts) and any("course.js" in s for s in scripts)
-    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>',
-                                  html, re.S).group(1))
+    config = json.loads(
+        re.search(
+            r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>', html, re.S
+        ).group(1)
+    )
     extensions = [f"{config['fullLabextensionsUrl']}/{e['name']}/{e['load']}" for e in config["federated_extensions"]]
     stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
     for path in scripts + extensions + stylesheets:
@@ -99,20 +111,32 @@ def test_versioned_static_files_are_cached_for_a_year_and_nothing_else(classroom
     _status, headers, _body = get(base + LESSON)
     assert YEAR not in headers.get("Cache-Control", "") and "no-store" in headers.get("Cache-Control", "")
     html = page_html(base)
-    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>',
-                                  html, re.S).group(1))
+    config = json.loads(
+        re.search(
+            r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>', html, re.S
+        ).group(1)
+    )
     voila_js = next(s for s in re.findall(r'<script src="([^"]+)"', html) if s.endswith("/voila.js"))
     course_css = next(h for h in re.findall(r'href="([^"]+)"', html) if "course.css" in h)
     course_js = next(s for s in re.findall(r'<script src="([^"]+)"', html) if "course.js" in s)
     extension = config["federated_extensions"][0]
-    versioned = [voila_js, voila_js.replace("/voila.js", "/1187.voila.js"), course_css, course_js,
-                 f"{config['fullLabextensionsUrl']}/{extension['name']}/{extension['load']}"]
+    versioned = [
+        voila_js,
+        voila_js.replace("/voila.js", "/1187.voila.js"),
+        course_css,
+        course_js,
+        f"{config['fullLabextensionsUrl']}/{extension['name']}/{extension['load']}",
+    ]
     for path in versioned:
         cache = get(urljoin(base, path))[1].get("Cache-Control", "")
         assert YEAR in cache and "immutable" in cache, (path, cache)
-    unversioned = ["voila/static/voila.js", "voila/static/course.css", "voila/static/course.css?v=0123456789abcdef",
-                   "voila/static/_v/000000000000/voila.js",
-                   f"voila/labextensions/{extension['name']}/package.json"]
+    unversioned = [
+        "voila/static/voila.js",
+        "voila/static/course.css",
+        "voila/static/course.css?v=0123456789abcdef",
+        "voila/static/_v/000000000000/voila.js",
+        f"voila/labextensions/{extension['name']}/package.json",
+    ]
     for path in unversioned:
         cache = get(urljoin(base, path))[1].get("Cache-Control", "")
         assert YEAR not in cache and "no-cache" in cache, (path, cache)

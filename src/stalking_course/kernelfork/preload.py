@@ -32,7 +32,8 @@ BASE_PRELOAD = [
     "stalking_course.elements.base",
 ]
 NOTEBOOK_FOLDERS = ("notebooks", "exercises")
-HEAVY = ("pandas",)  # imported inside the element modules' functions; worth having in the zygote
+HEAVY = ("pandas",)  # imported inside functions (element modules, the content they read); worth preloading
+PACKAGE = Path(__file__).resolve().parents[1]  # stalking_course
 
 
 def _code_cells(path: Path) -> list:
@@ -45,34 +46,78 @@ def _code_cells(path: Path) -> list:
     return ["".join(source) if isinstance(source, list) else source for source in sources]
 
 
-def _imports_inside(module_file: Path) -> set:
-    """The top-level package names a module imports anywhere in it (also inside its functions)."""
+def _module_file(name: str) -> Path | None:
+    """The source file of a module of this package (stalking_course.x.y), or None."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE.name:
+        return None
+    base = PACKAGE.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _statements(node):
+    """Every statement in a module, also inside functions, classes and blocks (imports are statements; the
+    expressions, most of a module's nodes, are skipped: that keeps this quick at the app's start)."""
+    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for child in getattr(node, field, None) or ():
+            if isinstance(child, (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.stmt))):
+                yield child
+                yield from _statements(child)
+
+
+def _imports(name: str, path: Path) -> set:
+    """Every module a module imports, anywhere in it (also inside its functions), as absolute names."""
     try:
-        tree = ast.parse(module_file.read_text(encoding="utf-8"))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError):
         return set()
-    names = set()
-    for node in ast.walk(tree):
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in _statements(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            names.add(node.module.split(".")[0])
-    return names
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([module] if module else []))
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)  # `from . import x`: module x
+    return found
+
+
+def _heavy_imports(modules: list) -> set:
+    """The HEAVY libraries that these modules, or the package's modules they import, import anywhere."""
+    heavy, seen, todo = set(), set(), list(modules)
+    while todo and len(heavy) < len(HEAVY):  # done once every heavy library is found
+        name = todo.pop(0)
+        path = _module_file(name)
+        if name in seen or path is None:
+            continue
+        seen.add(name)
+        for imported in _imports(name, path):
+            top = imported.split(".")[0]
+            if top in HEAVY:
+                heavy.add(top)
+            elif top == PACKAGE.name:
+                todo.append(imported)
+    return heavy
 
 
 def page_modules(repo_root: Path) -> list:
     """The element modules of every kind the notebooks call (elements/registry.py reads the calls), and
-    the heavy libraries those modules import inside their functions (pandas), so a fork has them."""
+    the heavy libraries those modules, or the course modules they use, import inside functions (pandas),
+    so a fork has them."""
     kinds = set()
     for folder in NOTEBOOK_FOLDERS:
         for path in (repo_root / folder).rglob("*.ipynb"):
             if ".ipynb_checkpoints" not in path.parts:
                 kinds.update(call.kind for source in _code_cells(path) for call in registry.calls_in(source))
     modules = sorted(registry.module_name(kind) for kind in kinds)
-    package = Path(__file__).resolve().parents[1]
-    heavy = set()
-    for module in modules:
-        heavy |= _imports_inside(package / (module.split(".", 1)[1].replace(".", "/") + ".py"))
+    heavy = _heavy_imports(modules)
     return modules + [name for name in HEAVY if name in heavy]
 
 
