@@ -6,9 +6,18 @@ signal exercise) is made and `checked(element, right)` on every real check; the 
 kernel's environment (set by the app from its signed cookie, or the hub's user): nothing the browser
 sends over the widget channel can choose whose answers are written.
 
+What it reads of an element is the base's API, whatever the kind: `progress_key` (element, question),
+`last_answer`, `attempts`, `solved`, `lang`, `widget`, `restore(answer)`, `mark_resumed(note)` and
+`vote_options()` (the live deck).
+
 Recording is synchronous (one short transaction) and happens before the feedback is shown, so an answer
 that got its feedback is stored. A failure is logged and the page goes on as if nothing happened.
-Importing this module is cheap; SQLAlchemy is imported only for a trainee who joined.
+Importing this module is cheap; SQLAlchemy is imported only for a trainee who joined (the kernel zygote
+preloads it: kernelfork.recording_modules).
+
+    session.py    who (the trainee) and where (the page), the store
+    overview.py   the start page's progress box and marks, the certificate offer
+    live.py       the live deck: the group's answers under each quiz question
 """
 
 from __future__ import annotations
@@ -112,7 +121,7 @@ def _hook_cells() -> None:
 
 
 def checked(element, right: bool) -> None:
-    """Called by Attempts on every real check (not a double click), before the feedback is shown."""
+    """Called by Checkable on every real check (not a double click), before the feedback is shown."""
     if _replaying or learner() is None:
         return
     key = element_key(element)
@@ -262,16 +271,3 @@ def _reset_for_tests() -> None:
     _elements.clear()
     _pending.clear()
     _replaying = _assessment_recorded = _completed = False
-
-
-if sys.argv and sys.argv[0].endswith(os.path.join("stalking_course", "kernelfork.py")):
-    # In the kernel zygote (kernelfork imports pagekit, and so this, before it forks page kernels): import
-    # the database layer there once, so a joined trainee's kernel shares it copy-on-write instead of
-    # importing it on its first answer (measured: ~1.5 s of CPU and ~20 MB of unique memory per kernel).
-    from . import store as _preloaded_store  # noqa: F401
-
-    if os.environ.get("COURSE_DB_URL", "").startswith("postgresql"):
-        import psycopg  # noqa: F401
-        import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
-    else:
-        import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401
