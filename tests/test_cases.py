@@ -297,6 +297,32 @@ def test_double_click_is_harmless(view):
     assert view.attempts == 2 and view.solved
 
 
+def test_a_case_is_one_checkable_flow_for_its_three_parts(view):
+    """The shared base (elements.base.Checkable) counts, records and restores; CaseView only judges."""
+    from stalking_course.elements.base import Checkable
+
+    c = view.case
+    assert isinstance(view, Checkable)
+    assert view.progress_key == (f"case:{c.id}", c.id)
+    # progress gives a stored answer back JSON-decoded: lists instead of sets
+    view.restore([sorted(c.present_signals), view.right_referral, sorted(c.good_advice)])
+    assert view.solved and view.attempts == 1 and view.first_try_right is True
+    assert view.last_answer == (c.present_signals, view.right_referral, c.good_advice)
+
+
+def test_an_unfinished_answer_after_a_try_counts_nothing_and_the_same_answer_brings_its_feedback_back(view, lang):
+    view.select_right_answer()
+    view.select_referral(_wrong_referral(view))
+    view.check.click()
+    first = view.feedback.value
+    view.select_advice()
+    view.check.click()
+    assert ui(lang)["missing_advice"] in text(view.feedback.value) and view.attempts == 1
+    view.select_advice(*view.case.good_advice)
+    view.check.click()
+    assert view.feedback.value == first and view.attempts == 1
+
+
 def test_right_first_time(lang):
     view = CaseView(case("danger-nadia"), lang)
     view.select_right_answer()

@@ -34,7 +34,7 @@ from ..content.cases import (
 from ..content.cases import validate as validate_cases
 from ..content.referral import relation_label, source
 from ..render import render
-from .base import Attempts, friendly_errors, show
+from .base import Checkable, Choices, SharedLook, friendly_errors, show
 from .case_deck import answer_key, case_card_html, static
 
 __all__ = [
@@ -65,15 +65,26 @@ def validate() -> int:
     return validate_cases()
 
 
-class CaseView(Attempts):
-    """One case: the story, the three steps, a Check button and one feedback area."""
+class CaseView(Checkable):
+    """One case: the story, the three steps (one Choices each), a Check button and one feedback area.
 
-    def __init__(self, the_case: Case, lang: str, number: int = 1, total: int = 1, on_checked=None):
-        import ipywidgets as W
+    One Check flow for the three parts (elements.base.Checkable): the answer is (signs, referral, advice),
+    a frozenset of ticked signs, the index of the chosen referral option (or None) and a frozenset of ticked
+    advice; progress stores it as [[...], n, [...]]."""
 
+    def __init__(
+        self,
+        the_case: Case,
+        lang: str,
+        number: int = 1,
+        total: int = 1,
+        on_checked=None,
+        look: SharedLook | None = None,
+    ):
         self.case, self.lang, self.on_checked = the_case, check_lang(lang), on_checked
         self.t, self.shared = interface_text(lang, "cases"), interface_text(lang)
-        self._reset_attempts()
+        look = look or SharedLook()
+        self.start_checking()
         self.results = {}  # part -> right, after the last real check
         self.options = referral_options()
         right = the_case.referral()
@@ -82,7 +93,7 @@ class CaseView(Attempts):
         t = self.t
 
         def heading(part):
-            return W.HTML(
+            return look.html(
                 render(
                     "cases/part_heading.html.j2",
                     uid=uid,
@@ -92,76 +103,69 @@ class CaseView(Attempts):
                 )
             )
 
-        self.story = W.HTML(render("cases/head.html.j2", uid=uid, t=t, n=number, total=total, case=the_case, lang=lang))
-        # Descriptions and option labels are plain text (ipywidgets escapes them).
-        self.signal_boxes = [self._box(W, s.text[lang]) for s in the_case.signals]
-        signals = W.VBox(self.signal_boxes)
-        self.referral = W.RadioButtons(
-            options=[(referral_label(o, lang), i) for i, o in enumerate(self.options)],
-            value=None,
-            layout=W.Layout(width="auto"),
-        )
-        self.advice_boxes = [self._box(W, a.text[lang]) for a in the_case.advice]
-        advice = W.VBox(self.advice_boxes)
-        for chooser in (signals, self.referral, advice):
-            chooser.add_class("course-options")
-        self.check = W.Button(
-            description=self.shared["check"], tooltip=self.shared["check_tooltip"], button_style="primary"
-        )
-        self.check.add_class("course-check")
-        self.feedback = W.HTML("")
-        self.feedback.add_class("course-feedback")
-        self.check.on_click(lambda _button: self.check_answer())
-        self.widget = W.VBox(
+        # Option labels are plain text (ipywidgets escapes them).
+        self.signal_choices = Choices([s.text[lang] for s in the_case.signals], several=True, look=look)
+        self.referral_choices = Choices([referral_label(o, lang) for o in self.options], several=False, look=look)
+        self.advice_choices = Choices([a.text[lang] for a in the_case.advice], several=True, look=look)
+        head = render("cases/head.html.j2", uid=uid, t=t, n=number, total=total, case=the_case, lang=lang)
+        self.build(
+            head,
             [
-                self.story,
                 heading("signals"),
-                signals,
+                self.signal_choices,
                 heading("referral"),
-                self.referral,
+                self.referral_choices,
                 heading("advice"),
-                advice,
-                self.check,
-                self.feedback,
-            ]
+                self.advice_choices,
+            ],
+            look,
+            classes=("course-question-box", "course-case"),
         )
-        self.widget.add_class("course-question-box")
-        self.widget.add_class("course-case")
+        self.story = self.prompt
+        self.signal_boxes, self.advice_boxes = self.signal_choices.boxes, self.advice_choices.boxes
+        self.referral = self.referral_choices.widget  # the radio buttons
 
-    @staticmethod
-    def _box(W, description: str):
-        return W.Checkbox(value=False, description=description, indent=False, layout=W.Layout(width="auto"))
+    @property
+    def progress_key(self) -> tuple:
+        return f"case:{self.case.id}", self.case.id
+
+    @property
+    def element(self) -> str:
+        return f"case/{self.case.id}"
 
     # -- choosing (the page does this by clicking; tests and trainers' demos call these)
 
     def select_signals(self, *indexes: int) -> None:
-        for i, box in enumerate(self.signal_boxes):
-            box.value = i in indexes
+        self.signal_choices.select(*indexes)
 
     def select_referral(self, index: int | None) -> None:
-        self.referral.value = index
+        self.referral_choices.select(*(() if index is None else (index,)))
 
     def select_advice(self, *indexes: int) -> None:
-        for i, box in enumerate(self.advice_boxes):
-            box.value = i in indexes
+        self.advice_choices.select(*indexes)
 
     def select_right_answer(self) -> None:
-        self.select_signals(*self.case.present_signals)
-        self.select_referral(self.right_referral)
-        self.select_advice(*self.case.good_advice)
+        self.choose((self.case.present_signals, self.right_referral, self.case.good_advice))
 
     def selection(self) -> tuple:
-        return (
-            frozenset(i for i, b in enumerate(self.signal_boxes) if b.value),
-            self.referral.value,
-            frozenset(i for i, b in enumerate(self.advice_boxes) if b.value),
-        )
+        return (self.signal_choices.selection(), self.referral.value, self.advice_choices.selection())
 
-    # -- checking
+    def choose(self, answer) -> None:
+        """Choose an answer again, as selection() gives it or as progress stores it ([[...], n, [...]])."""
+        signals, referral, advice = answer
+        self.select_signals(*signals)
+        self.select_referral(referral)
+        self.select_advice(*advice)
 
-    def check_answer(self) -> None:
-        chosen = self.selection()
-        signals, referral, advice = chosen
+    # -- checking (Checkable.check_answer() runs the flow)
+
+    def is_empty(self, answer) -> bool:
+        signals, referral, advice = answer
+        return not signals or referral is None or not advice
+
+    def empty_html(self, answer) -> str:
+        """What is still to do before Check (counts as no try)."""
+        signals, referral, advice = answer
         missing = [
             key
             for key, empty in (
@@ -171,21 +175,19 @@ class CaseView(Attempts):
             )
             if empty
         ]
-        if missing:
-            self._last_checked = None
-            self.feedback.value = render(
-                "cases/missing.html.j2", intro=self.t["missing"], missing=[self.t[k] for k in missing]
-            )
-            return
-        if not self._is_new_answer(chosen):
-            return
+        return render("cases/missing.html.j2", intro=self.t["missing"], missing=[self.t[k] for k in missing])
+
+    def is_right(self, answer) -> bool:
+        """All three parts right; `results` keeps which were."""
+        signals, referral, advice = answer
         self.results = {
             "signals": signals == self.case.present_signals,
             "referral": referral == self.right_referral,
             "advice": advice == self.case.good_advice,
         }
-        self._record(all(self.results.values()))
-        self.feedback.value = self._feedback_html(chosen)
+        return all(self.results.values())
+
+    def after_check(self) -> None:
         if self.on_checked:
             self.on_checked()
 
@@ -250,8 +252,8 @@ class CaseView(Attempts):
             "source": source(),
         }
 
-    def _feedback_html(self, chosen: tuple) -> str:
-        signals, referral, advice = chosen
+    def feedback_html(self, answer: tuple, right: bool) -> str:
+        signals, referral, advice = answer
         n_right = sum(self.results.values())
         if n_right == len(PARTS):
             kind, status, summary = "right", f"✔ {self.t['all_right']}", None
@@ -275,7 +277,8 @@ class CaseSet:
 
         self.lang = check_lang(lang)
         chosen = group_cases(group)
-        self.views = [CaseView(c, lang, n, len(chosen), self._update) for n, c in enumerate(chosen, 1)]
+        look = SharedLook()  # one Layout and Style per widget kind for all the page's cases
+        self.views = [CaseView(c, lang, n, len(chosen), self._update, look) for n, c in enumerate(chosen, 1)]
         self.score = W.HTML("")
         self.score.add_class("course-feedback")
         self.score.add_class("course-score")
