@@ -1,18 +1,15 @@
 """The final assessment (its own page, after the lessons and the case exercises): questions from every
 lesson, a pass mark, must-pass referral items, a score per lesson.
 
-Everything it shows comes from data/questions/final-assessment.yaml: the questions (each with `topic:`,
-the id of the lesson it tests), `pass_mark` (the percentage of questions right first time needed to pass),
-`must_pass` (the ids of the referral items: every one of them must be right first time, whatever the
-total, because referring to the right place is the one skill the course must guarantee; each of these
-questions carries `referral: {relation, life_threatening}` so that a test can check its right option
-against the referral engine), `page` (the page that shows the test, for the links back to the lessons)
-and `ui` (its interface text).
+Its settings and questions come from data/questions/final-assessment.yaml, loaded and checked by
+content/assessment.py (pass_mark, must_pass, page, ui) and content/questions.py (the questions, each with
+the `topic:` lesson it tests).
 
 Each question is a QuestionView from quiz.py, so answers are checked in the kernel and the browser never
 receives which option is right. Only the first answer to a question counts for the score; trainees may
 try again to read the feedback. "Show my result" gives the overall score, passed or not in words, the
-score per lesson and links to the lessons to revisit.
+score per lesson and links to the lessons to revisit. Passing needs both the pass mark and every must-pass
+(referral) item right first time.
 """
 
 from __future__ import annotations
