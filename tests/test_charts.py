@@ -1,4 +1,5 @@
-"""Charts drawn from CSV (stats.py, charts.py): accessible, sourced, and a broken CSV is named."""
+"""Charts drawn from CSV (content/stats.py, elements/chart.py, render/charts.py): accessible, sourced, and a
+broken CSV or sidecar is named with file and field."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pytest
 from markupsafe import escape
 
 from stalking_course.content import LANGS, ContentError, fact
+from stalking_course.content.stats import datasets, load, load_table
+from stalking_course.content.stats import validate as validate_stats
 from stalking_course.elements import base as pagekit
-from stalking_course.elements.chart import chart_html, datasets, load, load_table, show_chart, validate_stats
+from stalking_course.elements.chart import chart_html, show_chart
 from stalking_course.render.charts import Series, bar_chart, format_number
 
 DATASETS = ("victims-by-age-sex", "online-or-physical", "stalker-relationship-by-sex")

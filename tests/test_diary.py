@@ -1,5 +1,5 @@
-"""The incident diary (diary.py): weekly counts, escalation, safe handling of what a trainee types, and
-broken diary data named with file and field."""
+"""The incident diary (content/diary.py, elements/diary.py): weekly counts, escalation, safe handling of
+what a trainee types, and broken diary data named with file and field."""
 
 from __future__ import annotations
 
@@ -9,19 +9,14 @@ import re
 import pytest
 
 from stalking_course.content import LANGS, ContentError, ui
+from stalking_course.content.diary import MAX_DESCRIPTION, check_entry, config, escalation, load_diary, weekly_counts
 from stalking_course.elements import base as pagekit
 from stalking_course.elements.diary import (
-    MAX_DESCRIPTION,
     DiaryEditor,
-    check_entry,
-    config,
-    escalation,
-    load_diary,
     show_diary_timeline,
     show_diary_weeks,
     summary_html,
     timeline_html,
-    weekly_counts,
 )
 
 HOSTILE = ("<script>alert('x')</script>", '<img src=x onerror="alert(1)">', "<b onmouseover=alert(1)>hi</b>")

@@ -7,9 +7,8 @@ the drawing in render/charts.py. A broken CSV or sidecar shows a message naming 
 
 from __future__ import annotations
 
-from ..content import check_lang, ui
-from ..content.stats import chart_title, check_frame, datasets, load, load_table, strings
-from ..content.stats import validate as validate_stats
+from ..content import check_lang, stats, ui
+from ..content.stats import chart_title, load, strings
 from .base import friendly_errors, show_html
 
 
@@ -47,7 +46,7 @@ def show_chart(name: str, lang: str) -> None:
 
 def validate() -> int:
     """Every dataset and the charts' interface text, checked; the number of datasets."""
-    return validate_stats()
+    return stats.validate()
 
 
 def static(call, lang: str, preview: bool = False):
@@ -58,13 +57,4 @@ def answer_key(call, page, lang: str):
     return None
 
 
-__all__ = [
-    "chart_html",
-    "check_frame",
-    "datasets",
-    "load",
-    "load_table",
-    "show_chart",
-    "validate",
-    "validate_stats",
-]
+__all__ = ["chart_html", "show_chart", "validate"]
