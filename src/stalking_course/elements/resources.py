@@ -55,6 +55,3 @@ def static(call, lang: str, preview: bool = False):
 
 def answer_key(call, page, lang: str):
     return None  # nothing to answer
-
-
-data = content.resources  # validate.py (app layer) still calls resources.data(); the registry's validate() replaces it
