@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 
 from ..content import check_lang
-from ..content import ui as interface_text  # not `ui`: cases.ui(lang) was this module's own text once
+from ..content import ui as interface_text  # not `ui`: cases.ui would read as the cases' own text, ui(lang, "cases")
 from ..content.cases import (
     CASE_FIELDS,
     Case,
