@@ -9,7 +9,7 @@ import posixpath
 from dataclasses import dataclass
 
 from .loader import LANGS, REPO_ROOT, ContentError, cached, check_unique_ids, data_dir, display_name, load_yaml
-from .text import check_lang
+from .text import check_lang, ui
 
 FILE = "data/course.yaml"
 SECTIONS = ("lessons", "exercises", "pages")  # teaching order after the start page: the final assessment is
@@ -66,8 +66,6 @@ class Course:
 
 def page_label(page: Page, lang: str) -> str:
     """'Les 3: Wie stalkt wie?' for a lesson or exercise; the title alone for other pages."""
-    from .text import ui
-
     if page.kind in ("lesson", "exercise"):
         return f"{ui(lang, 'slides')[page.kind + '_label'].format(n=page.number)}: {page.title[lang]}"
     return page.title[lang]
