@@ -1,14 +1,15 @@
 """The final assessment, driven in Python: answer, press "show my result", read the result."""
+
 import re
 
 import pytest
 import yaml
 
-from stalking_course.elements.assessment import BANK, FinalAssessment, settings
 from helpers import edit_yaml
 from stalking_course.content import REPO_ROOT, ContentError
 from stalking_course.content.course import course
 from stalking_course.content.questions import bank
+from stalking_course.elements.assessment import BANK, FinalAssessment, settings
 
 
 def text(html):
@@ -156,6 +157,7 @@ def test_just_below_and_at_the_pass_mark():
 
 # ---- the referral items are must-pass
 
+
 def test_there_are_at_least_five_must_pass_referral_items_listed_in_the_data_file():
     raw = yaml.safe_load((REPO_ROOT / "data" / "questions" / f"{BANK}.yaml").read_text(encoding="utf-8"))
     assert len(raw["must_pass"]) >= 5
@@ -221,8 +223,9 @@ def test_a_trainee_who_gets_one_referral_item_wrong_does_not_pass_whatever_the_t
         number = next(n for n, v in enumerate(a.views, 1) if v.question.id == missed)
         assert "✘ Nog niet geslaagd" in out and "niet alle verwijsvragen" in out
         assert f"gemist: vraag {number}" in out
-        assert "Les 8: Verwijzen" in text(a.output.value.split('class="course-revisit"')[1].split("</ul>")[0]), \
+        assert "Les 8: Verwijzen" in text(a.output.value.split('class="course-revisit"')[1].split("</ul>")[0]), (
             "the referral lesson is to be revisited, although its score alone reaches the pass mark"
+        )
 
 
 def test_all_referral_items_right_but_the_total_too_low_does_not_pass():
@@ -254,12 +257,14 @@ def test_a_must_pass_item_without_its_referral_situation_is_named(data_copy):
     def change(d):
         q = next(q for q in d["questions"] if q["id"] == d["must_pass"][0])
         q.pop("referral")
+
     edit_yaml(data_copy / "questions" / f"{BANK}.yaml", change)
     with pytest.raises(ContentError, match="referral"):
         settings()
 
 
 # ---- where the assessment sits in the course
+
 
 def test_the_assessment_comes_after_every_lesson_and_case_exercise():
     pages = list(course().pages)
@@ -338,10 +343,30 @@ def test_final_assessment_in_a_kernel():
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
-        'from stalking_course import show_final_assessment\na = show_final_assessment("en")',
-        "for v in a.views:\n    v.select(*v.question.correct)\n    v.check.click()\na.button.click()\nprint('RESULT', a.output.value)",
-    )]
+    nb.cells = [
+        nbformat.v4.new_code_cell(c)
+        for c in (
+            'from stalking_course import show_final_assessment\na = show_final_assessment("en")',
+            "for v in a.views:\n    v.select(*v.question.correct)\n    v.check.click()\n"
+            "a.button.click()\nprint('RESULT', a.output.value)",
+        )
+    ]
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()
     out = "".join(o.get("text", "") for c in nb.cells for o in c.outputs)
     assert "RESULT" in out and "✔ Passed!" in out
+
+
+# ---- what the trainer's material shows of the final assessment (registry hooks)
+
+
+def test_the_deck_shows_a_note_and_the_answer_keys_have_the_bank():
+    from stalking_course.content import ui
+    from stalking_course.elements.assessment import answer_key, static
+    from stalking_course.elements.registry import Call
+
+    call = Call("assessment", "show_final_assessment", ("nl",))
+    note = static(call, "nl")
+    assert note.slides == [] and note.inline == f'<p class="deck-note">ℹ {ui("nl", "slides")["assessment_note"]}</p>'
+    section = answer_key(call, course().page(settings().page), "nl")
+    assert section.anchor == f"bank-{BANK}" and section.group == 0
+    assert section.html.count('class="key-question"') == len(bank(BANK))

@@ -1,4 +1,5 @@
 """Recording and resuming in the page's kernel (the widgets' own callbacks), on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,7 +49,8 @@ def test_every_checked_answer_is_recorded_and_a_lesson_completes(store, kernel):
     answers = store.answers(learner)
     assert [(a.page, a.element, a.question, a.chosen, a.correct, a.first_try) for a in answers] == [
         ("what-is-stalking", "quiz:what-is-stalking", first.question.id, [wrong_option(first)], False, True),
-        ("what-is-stalking", "quiz:what-is-stalking", first.question.id, sorted(first.question.correct), True, False)]
+        ("what-is-stalking", "quiz:what-is-stalking", first.question.id, sorted(first.question.correct), True, False),
+    ]
     assert store.progress(learner) == {"what-is-stalking": "in_progress"}
     for view in quiz.views[1:]:
         view.select(*view.question.correct)
@@ -180,8 +182,9 @@ def test_the_live_deck_shows_the_groups_answers_to_a_question(store, monkeypatch
     group, small = store.create_group(), store.create_group()
     for n in range(6):
         learner, _ = store.join(group)
-        store.record_answer(learner, "what-is-stalking", "quiz:what-is-stalking", question.id, [right if n < 4 else wrong], n < 4)
-    for n in range(3):
+        chosen = [right if n < 4 else wrong]
+        store.record_answer(learner, "what-is-stalking", "quiz:what-is-stalking", question.id, chosen, n < 4)
+    for _ in range(3):
         learner, _ = store.join(small)
         store.record_answer(learner, "what-is-stalking", "quiz:what-is-stalking", question.id, [right], True)
 
@@ -201,7 +204,7 @@ def test_the_live_deck_shows_the_groups_answers_to_a_question(store, monkeypatch
     html = presenter_deck(group)
     assert f"First answers of group {group} (6 trainees)" in html
     assert f"✔ {question.options[right].text['en']}</th><td>4</td>" in html and "67%" in html
-    assert f"<th scope=\"row\">{question.options[wrong].text['en']}</th><td>2</td>" in html
+    assert f'<th scope="row">{question.options[wrong].text["en"]}</th><td>2</td>' in html
     assert "Fewer than 5 answers" in presenter_deck(small)  # 3 trainees: nobody can be singled out
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM course_answer").scalar() == 9  # the deck records nothing

@@ -303,3 +303,60 @@ def test_a_composite_element_is_one_check_flow_over_several_choices():
     demo.second.select(0)
     demo.check.click()
     assert demo.feedback.value == "right" and demo.solved and demo.first_try_right is False
+
+
+# ---- what the trainer's material shows of a quiz (registry hooks)
+
+
+def test_a_deck_gets_a_question_and_an_answer_slide_per_question_and_the_preview_no_answers():
+    from stalking_course.elements.quiz import static
+    from stalking_course.elements.registry import Call
+
+    questions = bank("what-is-stalking")
+    deck = static(Call("quiz", "show_quiz", ("what-is-stalking", "en")), "en")
+    assert "7 questions" in deck.inline and len(deck.slides) == 2 * len(questions)
+    for q, (question, answer) in zip(questions, zip(deck.slides[::2], deck.slides[1::2])):
+        key = "".join("ABCDEFG"[i] for i in sorted(q.correct))
+        assert f'data-question="what-is-stalking/{q.id}"' in question[0] and "deck-right" not in question[0]
+        assert f'data-answer="what-is-stalking/{q.id}" data-key="{key}"' in answer[0]
+        assert all(escape(o.feedback["en"]) in answer[1] for o in q.options), "feedback per option in the notes"
+    preview = static(Call("quiz", "show_quiz", ("what-is-stalking", "en")), "en", preview=True)
+    assert len(preview.slides) == len(questions) and preview.inline == ""
+    assert not any("data-key" in html or "deck-right" in html or notes for html, notes in preview.slides)
+
+
+def test_the_answer_key_of_a_bank_has_every_question_with_its_key():
+    from stalking_course.content.course import course
+    from stalking_course.elements.quiz import answer_key
+    from stalking_course.elements.registry import Call
+
+    page = course().page("what-is-stalking")
+    section = answer_key(Call("quiz", "show_quiz", ("what-is-stalking", "nl")), page, "nl")
+    assert section.anchor == "bank-what-is-stalking" and section.group == 0
+    assert section.title == "Vragen bij: Les 1: Wat is stalking?"
+    assert section.html.startswith('<section class="key-bank" id="bank-what-is-stalking"')
+    keys = re.findall(r'data-bank="what-is-stalking" data-question="([\w-]+)" data-key="([A-Z]+)"', section.html)
+    assert keys == [(q.id, "".join("ABCDEFG"[i] for i in sorted(q.correct))) for q in bank("what-is-stalking")]
+
+
+def test_hostile_text_stays_escaped_on_the_page_and_in_the_trainers_material(data_copy):
+    from helpers import edit_yaml
+    from stalking_course.content.course import course
+    from stalking_course.elements.quiz import answer_key, static
+    from stalking_course.elements.registry import Call
+
+    def hostile(d):
+        d["questions"][0]["text"]["en"] = "<script>alert(1)</script> & 'quoted'"
+        d["questions"][0]["options"][0]["feedback"]["en"] = "<img src=x onerror=alert(1)>"
+
+    edit_yaml(data_copy / "questions" / "what-is-stalking.yaml", hostile)
+    quiz = Quiz(bank("what-is-stalking"), "en")
+    view = quiz.views[0]
+    view.select(0)
+    view.check.click()
+    call = Call("quiz", "show_quiz", ("what-is-stalking", "en"))
+    deck = static(call, "en")
+    key = answer_key(call, course().page("what-is-stalking"), "en").html
+    for html in (view.prompt.value, view.feedback.value, str(deck.slides), key):
+        assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in view.prompt.value and "&lt;img src=x" in view.feedback.value

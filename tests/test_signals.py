@@ -241,3 +241,35 @@ def test_partly_right_in_dutch_reads_nog_n_signalen():
     sorter.select(signals[0])
     sorter.check.click()
     assert f"Nog {len(signals) - 1} signalen niet aangevinkt." in text(sorter.feedback.value)
+
+
+# ---- what the trainer's material shows of an exercise (registry hooks)
+
+
+def test_a_deck_shows_the_observations_then_an_answer_slide_and_the_preview_no_answers(lang):
+    from stalking_course.elements.registry import Call
+    from stalking_course.elements.signals import static
+
+    ex = exercise("pattern-signals")
+    call = Call("signals", "show_signal_sorter", ("pattern-signals", lang))
+    deck = static(call, lang)
+    assert deck.inline.startswith('<ol class="deck-items">') and 'class="deck-note"' in deck.inline
+    ((answer, notes),) = deck.slides
+    assert 'data-signals="pattern-signals"' in answer and answer.count("deck-right") == len(ex.signals)
+    assert "deck-compact" in answer, "nine observations: the compact list"
+    preview = static(call, lang, preview=True)
+    assert preview.slides == [] and "deck-note" not in preview.inline and "deck-right" not in preview.inline
+
+
+def test_each_exercise_has_its_own_answer_key_section():
+    from stalking_course.content.course import course
+    from stalking_course.elements.registry import Call
+    from stalking_course.elements.signals import answer_key
+
+    page = course().page("recognising-the-pattern")
+    section = answer_key(Call("signals", "show_signal_sorter", ("pattern-signals", "en")), page, "en")
+    assert section.group == 1 and section.anchor == "signals-pattern-signals"
+    assert section.title.startswith(ui("en", "slides")["keys_signals_heading"]) and "Lesson 2" in section.title
+    ex = exercise("pattern-signals")
+    assert section.html.count('data-signal="true"') == len(ex.signals)
+    assert section.html.count('data-signal="false"') == len(ex.items) - len(ex.signals)
