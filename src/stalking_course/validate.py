@@ -4,8 +4,7 @@ The app runs this before it starts; the tests and the kernel zygote run it too. 
 whose message names the file and the field. What it checks:
 - what is no page element of its own: the interface text, the table of contents, the question banks
   (read by the quizzes and the final assessment);
-- every page element kind, through its module's `validate()` hook (elements/registry.py), or, for a kind
-  whose module has no hook yet, the check this module did for it before;
+- every page element kind, through its module's `validate()` hook (elements/registry.py);
 - data/slides.yaml, which the trainer's build reads (when that module is there).
 """
 
@@ -25,30 +24,9 @@ from .elements import registry
 SLIDES_CHECKS = ("stalking_course.content.slides", "stalking_course.trainer", "stalking_course.slides")
 
 
-def _cases() -> int:
-    from .elements.cases import cases
-
-    return len(cases())
-
-
-def _assessment() -> int:
-    from .elements.assessment import settings
-
-    settings()
-    return 1
-
-
-# Kinds whose module has no validate() hook yet: the check done for them here until it has one.
-CHECKS_WITHOUT_HOOK = {"cases": _cases, "assessment": _assessment}
-
-
 def validate_elements() -> dict:
-    """Every element kind's data: {kind: how many items}."""
-    counts = registry.validate_all()
-    for kind, check in CHECKS_WITHOUT_HOOK.items():
-        if kind not in counts:
-            counts[kind] = check()
-    return counts
+    """Every element kind's data, through its module's validate() hook: {kind: how many items}."""
+    return registry.validate_all()
 
 
 def validate_slides() -> dict:

@@ -35,7 +35,6 @@ TEMPLATES = jinja2.Environment(
 )
 LEARNER_COOKIE = "course_learner"
 TRAINER_COOKIE = "course_trainer"
-PSEUDONYM_MIN, PSEUDONYM_MAX = 3, 40
 _state = {"token": None}
 
 
