@@ -21,7 +21,7 @@ from ..content.assessment import BANK, Settings, settings
 from ..content.course import course, relative_link
 from ..progress import hook as progress_hook
 from ..render import render
-from .base import friendly_errors, show
+from .base import compile_templates, friendly_errors, show
 from .registry import KeySection, Static
 
 __all__ = ["BANK", "FinalAssessment", "Result", "Settings", "TopicScore", "score", "settings", "show_final_assessment"]
@@ -239,7 +239,8 @@ def show_final_assessment(lang: str) -> FinalAssessment:
 
 
 def validate() -> int:
-    """The final assessment's settings and questions, checked: how many questions."""
+    """The final assessment's settings and questions, checked (its templates compiled): how many questions."""
+    compile_templates("assessment/intro.html.j2", "assessment/progress.html.j2", "assessment/result.html.j2")
     return len(settings().questions)
 
 

@@ -81,6 +81,15 @@ def friendly_errors(func):
     return wrapper
 
 
+def compile_templates(*names: str) -> None:
+    """Compile an element's templates now: a broken one fails validation, not a trainee's page, and a kernel
+    forked after validation (kernelfork's zygote validates) finds them compiled."""
+    from ..render import environment
+
+    for name in names:
+        environment().get_template(name)
+
+
 def partly_details(lang: str, missing: int, extra: int, kind: str = "") -> str:
     """'nog 2 goede antwoorden te vinden; 1 van je keuzes klopt niet' (data/ui.yaml; kind "signals_" for signs)."""
     from ..content import ui

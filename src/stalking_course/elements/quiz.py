@@ -11,7 +11,7 @@ from ..content import check_lang, ui
 from ..content.course import page_label
 from ..content.questions import bank, bank_ids
 from ..render import render
-from .base import Checkable, Choices, SharedLook, friendly_errors, partly_details, show
+from .base import Checkable, Choices, SharedLook, compile_templates, friendly_errors, partly_details, show
 from .registry import KeySection, Static
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -138,7 +138,8 @@ def show_quiz(bank_id: str, lang: str) -> Quiz:
 
 
 def validate() -> int:
-    """Every question bank, checked: how many questions."""
+    """Every question bank, checked (and the quiz's templates compiled): how many questions."""
+    compile_templates("quiz/prompt.html.j2", "quiz/feedback.html.j2", "quiz/score.html.j2", "base/choose_first.html.j2")
     return sum(len(bank(b)) for b in bank_ids())
 
 

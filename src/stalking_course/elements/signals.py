@@ -14,7 +14,7 @@ from ..content import check_lang, ui
 from ..content.course import page_label
 from ..content.signals import Exercise, Item, exercise, exercise_ids
 from ..render import render
-from .base import Checkable, Choices, SharedLook, friendly_errors, partly_details, show
+from .base import Checkable, Choices, SharedLook, compile_templates, friendly_errors, partly_details, show
 from .registry import KeySection, Static
 
 __all__ = ["Exercise", "Item", "SignalSorter", "exercise", "exercise_ids", "show_signal_sorter", "texts"]
@@ -105,7 +105,8 @@ def show_signal_sorter(exercise_id: str, lang: str) -> SignalSorter:
 
 
 def validate() -> int:
-    """Every exercise and the exercise's interface text, checked: how many exercises."""
+    """Every exercise and the exercise's interface text, checked (its templates compiled): how many exercises."""
+    compile_templates("quiz/prompt.html.j2", "signals/feedback.html.j2", "base/choose_first.html.j2")
     for lang in ("nl", "en"):
         texts(lang)
     return len([exercise(e) for e in exercise_ids()])
