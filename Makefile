@@ -45,8 +45,10 @@ test-hub: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(PY) -m stalking_course.validate
 
+# SLIDES_OUT=<folder>: build the trainer's material somewhere else (the tests build into a temporary folder)
+SLIDES_OUT ?= slides/build
 slides: $(VENV)/.installed
-	$(PY) -m stalking_course.slides build
+	$(PY) -m stalking_course.trainer build --out $(SLIDES_OUT)
 
 present: $(VENV)/.installed
 	$(PY) -m stalking_course.present --lesson=$(LESSON) --lang=$(COURSE_LANG) --port=$(PORT)

@@ -42,13 +42,13 @@ class Previews:
         self.cache, self.locks = {}, {}
 
     async def get(self, path: str, lang: str, base_url: str) -> str:
-        from . import slides
+        from .trainer.decks import preview_deck
 
         lock = self.locks.setdefault(path, asyncio.Lock())
         async with lock:
             if path not in self.cache:
                 prefix = f"{base_url}voila/templates/{TEMPLATE}/static/reveal"
-                self.cache[path] = await slides.preview_deck(path, lang, prefix)
+                self.cache[path] = await preview_deck(path, lang, prefix)
             return self.cache[path]
 
 
@@ -136,7 +136,8 @@ def main(argv=None) -> int:
     parser.add_argument("--lang", default="nl", choices=LANGS)
     parser.add_argument("--open", action="store_true", help="open the presentation in the web browser")
     args, voila_args = parser.parse_known_args(argv)
-    from . import slides
+    from .trainer.base import SlidesError
+    from .trainer.reveal import ensure_live_assets
     from .validate import validate_all
 
     try:
@@ -149,8 +150,8 @@ def main(argv=None) -> int:
         print(error.args[0], file=sys.stderr)
         return 2
     try:
-        slides.ensure_live_assets()
-    except slides.SlidesError as error:
+        ensure_live_assets()
+    except SlidesError as error:
         print(f"The presentation did not start: {error}", file=sys.stderr)
         return 2
     PresentVoila.present_path = page.path(args.lang)

@@ -1,4 +1,4 @@
-/* Starts reveal.js for a course deck: the offline decks (stalking_course.slides, inlined) and the live
+/* Starts reveal.js for a course deck: the offline decks (stalking_course.trainer, inlined) and the live
    presentation in Voila (templates/course-reveal). Needs reveal.js 4.x and its notes plugin loaded first.
    - the notes plugin: S opens the speaker view (notes, clock, next slide); nothing is fetched from elsewhere;
    - a slide taller than the screen scrolls instead of being cut off (quizzes, charts with their tables);
@@ -173,7 +173,7 @@
     }
   }
 
-  // Offline decks (window.courseDeck, set by stalking_course.slides): before reveal.js starts, every slide
+  // Offline decks (window.courseDeck, set by stalking_course.trainer): before reveal.js starts, every slide
   // is measured at the deck's size. A slide that does not fit even shrunk to MIN_ZOOM gives its last
   // blocks (cells, or the outputs of its one cell) to a new slide right after it, "(continued)", with the
   // same speaker notes; every slide keeps its zoom, so the screen and a printed handout (?print-pdf,
