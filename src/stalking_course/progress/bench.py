@@ -73,7 +73,7 @@ def measure(trainees: int = 30, rounds: int = 4, folder: Path | None = None) -> 
 
     def joined_trainee() -> dict:
         learner, _code = store.join(group)
-        cookie = tornado.web.create_signed_value(web._cookie_secret(), web.LEARNER_COOKIE, learner).decode()
+        cookie = tornado.web.create_signed_value(web.cookie_secret(), web.LEARNER_COOKIE, learner).decode()
         return {"learner": learner, "cookies": {web.LEARNER_COOKIE: cookie}}
 
     async def trainee(who: dict | None, t0: float, keep: bool = False):

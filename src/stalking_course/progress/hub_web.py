@@ -27,11 +27,11 @@ def start_retention(log) -> None:
 
     def purge():
         try:
-            gone = web._store().purge(days)
+            gone = web.progress_store().purge(days)
             if gone:
                 log.info("Retention: deleted %s progress records older than %s days", gone, days)
         except Exception as error:  # noqa: BLE001 - the course still works without its database
-            log.error("Progress database not available (%s): %s", web._safe_url(), error)
+            log.error("Progress database not available (%s): %s", web.safe_db_url(), error)
 
     def in_background():
         IOLoop.current().run_in_executor(None, purge)
@@ -67,7 +67,7 @@ def hub_user_page(handler_class):
         async def learner(self):
             learner = identity.hub_learner_id(self._hub_user["name"])
             try:
-                return learner if await web.db(web._store().learner_exists, learner) else None
+                return learner if await web.db(web.progress_store().learner_exists, learner) else None
             except Exception:  # noqa: BLE001 - no database: nothing to show, as in the standalone app
                 return None
 

@@ -9,7 +9,7 @@ import tornado.web
 
 from ..content import ui
 from .labels import page_title, question_label
-from .webbase import ProgressPage, _date, _store, db
+from .webbase import ProgressPage, db, long_date, progress_store
 
 PSEUDONYM_MIN, PSEUDONYM_MAX = 3, 40
 
@@ -46,7 +46,7 @@ class JoinHandler(ProgressPage):
     async def get(self):
         learner = await self.learner()
         if learner:
-            group = await db(_store().learner_group, learner)
+            group = await db(progress_store().learner_group, learner)
             return self.page(
                 "join.html",
                 "progress_joined_title",
@@ -68,7 +68,7 @@ class JoinHandler(ProgressPage):
         group = self.get_body_argument("group", "")
         if not self.checked_form():
             return self._again(403, t["progress_err_form"], group)
-        store = _store()
+        store = progress_store()
         if self.get_body_argument("do", "join") == "return":
             address = self.request.remote_ip or ""
             if RETURN_TRIES.blocked(address):
@@ -122,7 +122,7 @@ class JoinHandler(ProgressPage):
 class MeHandler(ProgressPage):
     async def get(self):
         learner = await self.learner()
-        data = await db(_store().export, learner) if learner else None
+        data = await db(progress_store().export, learner) if learner else None
         lang = self.lang
         self.page(
             "me.html",
@@ -142,7 +142,7 @@ class ExportHandler(ProgressPage):
         learner = await self.learner()
         if not learner:
             raise tornado.web.HTTPError(404)
-        data = await db(_store().export, learner)
+        data = await db(progress_store().export, learner)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Content-Disposition", 'attachment; filename="my-course-data.json"')
         self.set_header("Cache-Control", "no-store")
@@ -159,7 +159,7 @@ class DeleteMeHandler(ProgressPage):
             self.set_status(400)
             return await self._me([("wrong", t["progress_delete_need_confirm"])], learner)
         if learner:
-            await db(_store().delete_learner, learner)
+            await db(progress_store().delete_learner, learner)
         self.forget()
         self.page("base.html", "progress_me_title", messages=[("right", t["progress_deleted"])])
 
@@ -170,7 +170,7 @@ class DeleteMeHandler(ProgressPage):
             "progress_me_title",
             status=400,
             messages=messages,
-            data=await db(_store().export, learner),
+            data=await db(progress_store().export, learner),
             export_url=self.url("course/me/export"),
             delete_url=self.url("course/me/delete"),
             signout_url=self.url("course/me/signout"),
@@ -191,13 +191,13 @@ class SignOutHandler(ProgressPage):
 class CertificateHandler(ProgressPage):
     async def get(self):
         learner = await self.learner()
-        assessment = await db(_store().best_assessment, learner) if learner else None
+        assessment = await db(progress_store().best_assessment, learner) if learner else None
         self.page(
             "certificate.html",
             "progress_cert_title",
             assessment=assessment,
             action=self.url("course/certificate"),
-            date=_date(assessment.created_at, self.lang) if assessment else "",
+            date=long_date(assessment.created_at, self.lang) if assessment else "",
         )
 
     async def post(self):
@@ -206,13 +206,13 @@ class CertificateHandler(ProgressPage):
 
         t = ui(self.lang)
         learner = await self.learner()
-        assessment = await db(_store().best_assessment, learner) if learner else None
+        assessment = await db(progress_store().best_assessment, learner) if learner else None
         if not self.checked_form():
             raise tornado.web.HTTPError(403)
         if assessment is None:
             return self.page("certificate.html", "progress_cert_title", status=404, assessment=None)
         name = clean_name(self.get_body_argument("name", ""))
-        date = _date(assessment.created_at, self.lang)
+        date = long_date(assessment.created_at, self.lang)
         if not 1 <= len(name) <= NAME_MAX:
             return self.page(
                 "certificate.html",
@@ -248,13 +248,13 @@ class VerifyHandler(ProgressPage):
     async def get(self, code=""):
         from ..content.course import course
 
-        assessment = await db(_store().verify, code) if code else None
+        assessment = await db(progress_store().verify, code) if code else None
         self.page(
             "verify.html",
             "progress_verify_title",
             status=200 if assessment else 404,
             assessment=assessment,
-            date=_date(assessment.created_at, self.lang) if assessment else "",
+            date=long_date(assessment.created_at, self.lang) if assessment else "",
             course_title=course().title[self.lang],
             start_url=None,
         )

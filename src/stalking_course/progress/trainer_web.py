@@ -9,7 +9,7 @@ import tornado.web
 
 from ..content import ui
 from .labels import report_rows
-from .webbase import TRAINER_COOKIE, ProgressPage, _cookie_secret, _store, _token_tag, db, trainer_token
+from .webbase import TRAINER_COOKIE, ProgressPage, cookie_secret, db, progress_store, trainer_token, trainer_token_tag
 
 
 class TrainerPage(ProgressPage):
@@ -30,7 +30,7 @@ class TrainerHandler(TrainerPage):
             return self._login(token)
         if not self.require_trainer():
             return
-        store = _store()
+        store = progress_store()
         groups = await db(store.groups)
         reports = [await db(store.group_report, g.code) for g in groups]
         rows = [
@@ -65,7 +65,7 @@ class TrainerHandler(TrainerPage):
                 action=self.url("trainer"),
                 messages=[("wrong", ui(self.lang)["progress_tr_bad_token"])],
             )
-        signed = tornado.web.create_signed_value(_cookie_secret(), TRAINER_COOKIE, _token_tag())
+        signed = tornado.web.create_signed_value(cookie_secret(), TRAINER_COOKIE, trainer_token_tag())
         self.set_cookie(
             TRAINER_COOKIE,
             signed,
@@ -82,7 +82,7 @@ class TrainerGroupsHandler(TrainerPage):
     async def post(self):
         if not self.checked_form() or not self.is_trainer():
             raise tornado.web.HTTPError(403)
-        code = await db(_store().create_group, self.get_body_argument("label", "")[:80])
+        code = await db(progress_store().create_group, self.get_body_argument("label", "")[:80])
         self.redirect(self.group_url(code))
 
 
@@ -90,7 +90,7 @@ class TrainerGroupHandler(TrainerPage):
     async def get(self, code, csv=None):
         if not self.require_trainer():
             return
-        report = await db(_store().group_report, code)
+        report = await db(progress_store().group_report, code)
         if report is None:
             return self.page(
                 "base.html",
@@ -157,7 +157,7 @@ class TrainerDeleteGroupHandler(TrainerPage):
                 start_url=None,
                 messages=[("wrong", t["progress_delete_need_confirm"])],
             )
-        deleted = await db(_store().delete_group, code)
+        deleted = await db(progress_store().delete_group, code)
         if not deleted:
             return self.page(
                 "base.html",

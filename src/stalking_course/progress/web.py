@@ -34,12 +34,12 @@ from .trainer_web import TrainerDeleteGroupHandler, TrainerGroupHandler, Trainer
 from .webbase import (
     LEARNER_COOKIE,
     ProgressPage,
-    _cookie_secret,
-    _safe_url,
-    _store,
+    cookie_secret,
     db,
     log,
+    progress_store,
     retention_days,
+    safe_db_url,
     trainer_token,
 )
 
@@ -56,9 +56,9 @@ __all__ = [
     "TrainerGroupsHandler",
     "TrainerHandler",
     "VerifyHandler",
-    "_cookie_secret",
-    "_safe_url",
-    "_store",
+    "cookie_secret",
+    "safe_db_url",
+    "progress_store",
     "db",
     "install",
     "learner_aware",
@@ -156,14 +156,14 @@ def _start(app) -> None:
 
     shutil.rmtree(identity.data_dir() / "handoff", ignore_errors=True)  # notes for kernels of an earlier run
     try:
-        store = _store()
+        store = progress_store()
         days = retention_days()
         gone = store.purge(days)
         if gone:
             log.info("Retention: deleted %s records older than %s days", gone, days)
         PeriodicCallback(lambda: _purge_quietly(days), 6 * 3600 * 1000).start()
     except Exception as error:  # noqa: BLE001 - the course still works; progress is off until the database is back
-        log.error("Progress is not recorded: the database (%s) is not available: %s", _safe_url(), error)
+        log.error("Progress is not recorded: the database (%s) is not available: %s", safe_db_url(), error)
     url = f"http://{app.ip or 'localhost'}:{app.port}{getattr(app, 'base_url', '/')}"
     message = f"Trainer's view / trainersoverzicht: {url}trainer?token={trainer_token()}"
     print(message, flush=True)
@@ -171,6 +171,6 @@ def _start(app) -> None:
 
 def _purge_quietly(days: int) -> None:
     try:
-        _store().purge(days)
+        progress_store().purge(days)
     except Exception:  # noqa: BLE001
         log.exception("retention purge failed")

@@ -38,7 +38,8 @@ TRAINER_COOKIE = "course_trainer"
 _state = {"token": None}
 
 
-def _store():
+def progress_store():
+    """The app's store (migrated on first use); imported here, when first needed."""
     from .store import get_store
 
     return get_store()
@@ -50,28 +51,33 @@ async def db(fn, *args, **kwargs):
 
 
 @functools.lru_cache(maxsize=1)
-def _cookie_secret() -> bytes:
+def cookie_secret() -> bytes:
+    """The key the app signs its cookies with, derived from the data folder's key file (survives a restart)."""
     return hmac.new(identity.secret_key(), b"course-cookie-v1", hashlib.sha256).digest()
 
 
 def trainer_token() -> str:
+    """The trainer's log-in token: COURSE_TRAINER_TOKEN, or a random one printed when the app starts."""
     if _state["token"] is None:
         _state["token"] = os.environ.get("COURSE_TRAINER_TOKEN") or secrets.token_urlsafe(24)
     return _state["token"]
 
 
-def _token_tag() -> str:
-    return hmac.new(_cookie_secret(), trainer_token().encode(), hashlib.sha256).hexdigest()[:32]
+def trainer_token_tag() -> str:
+    """What the trainer's cookie holds: a keyed hash of the token (a new token logs every trainer out)."""
+    return hmac.new(cookie_secret(), trainer_token().encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def retention_days() -> int:
+    """Days progress records are kept (COURSE_RETENTION_DAYS, default 365)."""
     try:
         return int(os.environ.get("COURSE_RETENTION_DAYS", "365"))
     except ValueError:
         return 365
 
 
-def _date(moment: dt.datetime, lang: str) -> str:
+def long_date(moment: dt.datetime, lang: str) -> str:
+    """A date written out in the page's language (Babel), e.g. 2 december 2026 / 2 December 2026."""
     try:
         from babel.dates import format_date
 
@@ -157,19 +163,19 @@ class ProgressPage(tornado.web.RequestHandler):
         raw = self.get_cookie(LEARNER_COOKIE)
         if not raw:
             return None
-        value = tornado.web.decode_signed_value(_cookie_secret(), LEARNER_COOKIE, raw, max_age_days=400)
+        value = tornado.web.decode_signed_value(cookie_secret(), LEARNER_COOKIE, raw, max_age_days=400)
         if not value:
             return None  # forged or damaged
         learner = value.decode()
         try:
-            if await db(_store().learner_exists, learner):
+            if await db(progress_store().learner_exists, learner):
                 return learner
         except Exception:  # noqa: BLE001 - no database: nobody is signed in
             log.exception("progress database unavailable")
         return None
 
     def remember(self, learner: str) -> None:
-        signed = tornado.web.create_signed_value(_cookie_secret(), LEARNER_COOKIE, learner)
+        signed = tornado.web.create_signed_value(cookie_secret(), LEARNER_COOKIE, learner)
         self.set_cookie(
             LEARNER_COOKIE,
             signed,
@@ -187,11 +193,11 @@ class ProgressPage(tornado.web.RequestHandler):
 
     def is_trainer(self) -> bool:
         raw = self.get_cookie(TRAINER_COOKIE)
-        value = raw and tornado.web.decode_signed_value(_cookie_secret(), TRAINER_COOKIE, raw, max_age_days=2)
-        return bool(value) and hmac.compare_digest(value.decode(), _token_tag())
+        value = raw and tornado.web.decode_signed_value(cookie_secret(), TRAINER_COOKIE, raw, max_age_days=2)
+        return bool(value) and hmac.compare_digest(value.decode(), trainer_token_tag())
 
 
-def _safe_url() -> str:
+def safe_db_url() -> str:
     from sqlalchemy.engine import make_url
 
     from .store import db_url
