@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 from ..content import LANGS
-from ..content import slides as slides_content
 from .base import BUILD_DIR, PAGES
 from .cards import case_cards_html
 from .decks import execute, export_deck, transform
@@ -26,12 +25,12 @@ from .reveal import copy_reveal, ensure_live_assets
 
 
 def validate() -> None:
-    """Every data file, checked (the course's validation, each element's through the registry): a
-    ContentError naming file and field, before anything is built."""
+    """Every data file, checked by the course's validation (validate.py: each element kind's own check
+    through the registry, and data/slides.yaml): a ContentError naming file and field, before anything
+    is built."""
     from ..validate import validate_all
 
     validate_all()
-    slides_content.validate()
 
 
 def build(
