@@ -53,6 +53,8 @@ slides: $(VENV)/.installed
 present: $(VENV)/.installed
 	$(PY) -m stalking_course.present --lesson=$(LESSON) --lang=$(COURSE_LANG) --port=$(PORT)
 
+# The app against plain Voila, then the cost of recording progress (classrooms with recording off and on,
+# alternating; bench/recording.py): a table, and bench/results/latest.json. About 15 minutes.
 bench: $(VENV)/.installed
 	$(PY) -m bench
 
