@@ -81,8 +81,35 @@ print(json.dumps({"exported": "show_reflection" in stalking_course.__all__,
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["exported"] and out["callable"]
     assert out["module"] == "stalking_course.elements.reflection"
-    assert out["counts"]["reflection"] == 1
+    assert out["counts"]["reflection element"] == 1
     assert out["calls"] == ["reflection"]
+
+
+def test_a_new_kind_is_drawn_in_a_deck_and_listed_in_the_answer_keys(copy_with_new_kind):
+    result = run_in(copy_with_new_kind, """
+import json, nbformat
+from stalking_course.content.course import course
+from stalking_course.trainer.decks import transform
+from stalking_course.trainer.keys import answer_keys_html
+from stalking_course.trainer.notebooks import read_notebook
+out = {}
+for lang in ("nl", "en"):
+    page = course().lessons[0]
+    nb = transform(read_notebook(page.path(lang)), lang, page.path(lang))
+    out[lang] = {"deck": [c.source if c.cell_type != "code" else "".join(o["data"].get("text/html", "")
+                          for o in c.outputs) for c in nb.cells],
+                 "keys": answer_keys_html(lang)}
+print(json.dumps(out))
+""")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    for lang, question, points in (("nl", "Wat zou jij als eerste vragen?", "Veiligheid, wat er is gebeurd"),
+                                   ("en", "What would you ask first?", "Safety, what happened")):
+        deck = "\n".join(out[lang]["deck"])
+        assert f'<h2 class="deck-reflection">{question}</h2>' in deck, f"{lang}: no slide for the new element"
+        keys = out[lang]["keys"]
+        assert 'id="reflection-first-contact"' in keys and points in keys
+        assert 'href="#reflection-first-contact"' in keys, f"{lang}: the answer keys' contents do not list it"
 
 
 def test_a_broken_data_file_of_a_new_kind_names_the_file_and_field(copy_with_new_kind, tmp_path):
