@@ -50,6 +50,7 @@ from .pages import (
     use_course_templates,
 )
 from .progress import hub_web
+from .progress.hub_web import TRAINER_SCOPE  # noqa: F401 - deploy/ and its tests name it here
 
 EXTENSION = "stalking_course.hub_server"
 # What a trainee may do on their own server: read kernels and talk to the page's kernel (the websocket).

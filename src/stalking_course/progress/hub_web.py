@@ -21,23 +21,11 @@ TRAINER_SCOPE = "custom:stalking-course:trainer"
 def start_retention(log) -> None:
     """Progress records older than the retention setting are deleted, as the standalone app does: at start and
     every 6 hours, off the event loop (every trainee's server does it; the delete is cheap and idempotent)."""
-    from tornado.ioloop import IOLoop, PeriodicCallback
+    from tornado.ioloop import IOLoop
 
     days = web.retention_days()
-
-    def purge():
-        try:
-            gone = web.progress_store().purge(days)
-            if gone:
-                log.info("Retention: deleted %s progress records older than %s days", gone, days)
-        except Exception as error:  # noqa: BLE001 - the course still works without its database
-            log.error("Progress database not available (%s): %s", web.safe_db_url(), error)
-
-    def in_background():
-        IOLoop.current().run_in_executor(None, purge)
-
-    IOLoop.current().add_callback(in_background)
-    PeriodicCallback(in_background, 6 * 3600 * 1000).start()
+    IOLoop.current().add_callback(lambda: IOLoop.current().run_in_executor(None, web.purge_old_records, days, log))
+    web.purge_every_6_hours(days, log)
 
 
 def hub_user_page(handler_class):

@@ -62,6 +62,8 @@ __all__ = [
     "db",
     "install",
     "learner_aware",
+    "purge_every_6_hours",
+    "purge_old_records",
     "retention_days",
     "trainer_token",
 ]
@@ -155,13 +157,12 @@ def _start(app) -> None:
     import shutil
 
     shutil.rmtree(identity.data_dir() / "handoff", ignore_errors=True)  # notes for kernels of an earlier run
+    days = retention_days()
     try:
-        store = progress_store()
-        days = retention_days()
-        gone = store.purge(days)
+        gone = progress_store().purge(days)  # opens (and migrates) the database before any kernel uses it
         if gone:
             log.info("Retention: deleted %s records older than %s days", gone, days)
-        PeriodicCallback(lambda: _purge_quietly(days), 6 * 3600 * 1000).start()
+        purge_every_6_hours(days, log)
     except Exception as error:  # noqa: BLE001 - the course still works; progress is off until the database is back
         log.error("Progress is not recorded: the database (%s) is not available: %s", safe_db_url(), error)
     url = f"http://{app.ip or 'localhost'}:{app.port}{getattr(app, 'base_url', '/')}"
@@ -169,8 +170,21 @@ def _start(app) -> None:
     print(message, flush=True)
 
 
-def _purge_quietly(days: int) -> None:
+def purge_old_records(days: int, logger) -> None:
+    """Delete the records older than `days` (the retention period); log what went, or why not."""
     try:
-        progress_store().purge(days)
-    except Exception:  # noqa: BLE001
-        log.exception("retention purge failed")
+        gone = progress_store().purge(days)
+        if gone:
+            logger.info("Retention: deleted %s progress records older than %s days", gone, days)
+    except Exception as error:  # noqa: BLE001 - the course still works without its database
+        logger.error("Progress database not available (%s): %s", safe_db_url(), error)
+
+
+def purge_every_6_hours(days: int, logger) -> None:
+    """The retention period applied every 6 hours, off the event loop (the delete is cheap and idempotent)."""
+    from tornado.ioloop import IOLoop
+
+    def in_background():
+        IOLoop.current().run_in_executor(None, purge_old_records, days, logger)
+
+    PeriodicCallback(in_background, 6 * 3600 * 1000).start()
