@@ -1,4 +1,5 @@
 """Shared fixtures: the course app on a free port, and a headless Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,10 +17,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # tests/helpers.py
 pytest_plugins = ["progress_fixtures"]
 
+from helpers import page_ids, page_params  # noqa: E402 - tests/ is on the path from the line above
+
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-NO_BROWSER = ("No Chromium for the browser tests: install one (Debian: apt-get install chromium; elsewhere: "
-              "python -m playwright install chromium) or set CHROMIUM=/path/to/chromium, then run make test again.")
+NO_BROWSER = (
+    "No Chromium for the browser tests: install one (Debian: apt-get install chromium; elsewhere: "
+    "python -m playwright install chromium) or set CHROMIUM=/path/to/chromium, then run make test again."
+)
 
 
 def find_chromium():
@@ -33,14 +39,23 @@ def find_chromium():
 
 
 CHROMIUM = find_chromium()
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 # Voila has drawn a page when none of its widget data is left to turn into widgets and every widget's
 # placeholder (course template) has made way for the widget.
-DRAWN = ("document.querySelectorAll(\"script[type='application/vnd.voila.cell-output+json']\").length === 0"
-         " && document.querySelectorAll('.course-pending').length === 0")
+DRAWN = (
+    "document.querySelectorAll(\"script[type='application/vnd.voila.cell-output+json']\").length === 0"
+    " && document.querySelectorAll('.course-pending').length === 0"
+)
 
 
 def wait_until_drawn(page, timeout: float = 90_000) -> None:
@@ -58,8 +73,11 @@ def _playwright_has_chromium() -> bool:
 def pytest_collection_modifyitems(config, items):
     """Before any browser test runs, make sure there is a browser: a missing one stops the run at once with
     one line saying how to get one, instead of dozens of errors."""
-    needs_browser = any({"browser", "page"} & set(getattr(item, "fixturenames", ())) or
-                        "CHROMIUM" in vars(getattr(item, "module", None) or object) for item in items)
+    needs_browser = any(
+        {"browser", "page"} & set(getattr(item, "fixturenames", ()))
+        or "CHROMIUM" in vars(getattr(item, "module", None) or object)
+        for item in items
+    )
     if not needs_browser:
         return
     if CHROMIUM:
@@ -99,8 +117,13 @@ def start_app(*args, env=None, log_name="voila"):
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"{log_name}-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "stalking_course.app", f"--port={port}", "--Voila.ip=127.0.0.1", *args],
-                            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stalking_course.app", f"--port={port}", "--Voila.ip=127.0.0.1", *args],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
+    )
     return proc, f"http://127.0.0.1:{port}/"
 
 
@@ -117,8 +140,11 @@ def course_server():
     """The course app, started once per test session; yields its base URL. Pages fetched without a browser
     (over HTTP only) start a kernel that nothing ever connects to: the culler stops those after two
     minutes here, instead of the app's hour, so a long run never fills the app up to its kernel cap."""
-    proc, url = start_app("--MappingKernelManager.cull_idle_timeout=120", "--MappingKernelManager.cull_interval=15",
-                          log_name="course-server")
+    proc, url = start_app(
+        "--MappingKernelManager.cull_idle_timeout=120",
+        "--MappingKernelManager.cull_interval=15",
+        log_name="course-server",
+    )
     try:
         wait_for(url)
         yield url
@@ -147,6 +173,61 @@ def browser():
         b.close()
 
 
+# The devices of the browser tests: a laptop, and a phone held by a person (touch).
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+WIDGET_OUTPUT = "application/vnd.jupyter.widget-view+json"
+# Every widget in the page's HTML is on screen: counted as the top-level widget areas.
+WIDGETS_SHOWN = """n => !document.getElementById('loading') && document.querySelector('.course-header') &&
+    [...document.querySelectorAll('.jupyter-widgets')].filter(e => !e.parentElement.closest('.jupyter-widgets'))
+    .length >= n"""
+
+
+def only_loopback(route) -> None:
+    """The course loads nothing from elsewhere; nothing a browser test opens leaves the machine."""
+    if route.request.url.startswith(("http://127.0.0.1", "http://localhost", "data:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def open_course_page(context, url: str):
+    """Open a course page in a new tab and wait until Voila has rendered it and every widget is drawn."""
+    tab = context.new_page()
+    response = tab.goto(url, wait_until="domcontentloaded", timeout=120_000)
+    assert response.status == 200, url
+    tab.wait_for_function(WIDGETS_SHOWN, arg=response.text().count(WIDGET_OUTPUT), timeout=120_000)
+    wait_until_drawn(tab, timeout=120_000)
+    tab.wait_for_timeout(100)  # course.js tidies up (live regions, radio groups) just after rendering
+    return tab
+
+
+@dataclass
+class OpenPage:
+    tab: object  # the Playwright page
+    course_page: object  # stalking_course.content.course's page
+    lang: str
+
+
+@pytest.fixture(scope="session")
+def laptop_context(browser):
+    context = browser.new_context(**LAPTOP)
+    context.route("**/*", only_loopback)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session", params=page_params(), ids=page_ids())
+def laptop_page(request, laptop_context, course_server):
+    """Every course page in both languages, opened at laptop size, once for all the tests that read it:
+    pytest runs the tests of one (page, language) one after the other (a session-scoped parameter), in file
+    order, so the accessibility checks see the page as it loaded and the scrolling test comes after them."""
+    course_page, lang = request.param
+    tab = open_course_page(laptop_context, f"{course_server}voila/render/{course_page.path(lang)}")
+    yield OpenPage(tab, course_page, lang)
+    leave(tab)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1100, "height": 900})
@@ -160,7 +241,7 @@ def leave(page_or_context) -> None:
     stops its kernel. A plain close() skips that, and the shared course server then fills up with
     kernels until it answers 'busy'."""
     pages = getattr(page_or_context, "pages", None)
-    for pg in (pages if pages is not None else [page_or_context]):
+    for pg in pages if pages is not None else [page_or_context]:
         try:
             pg.goto("about:blank", timeout=10_000)
         except Exception:  # noqa: BLE001 - a page that is already gone has no kernel to stop

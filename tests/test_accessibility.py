@@ -7,8 +7,11 @@
 - a quiz can be completed with the keyboard alone (Tab, arrow keys, Space and Enter), the focus is visible
   all the way, and the feedback says right or wrong in words and a symbol, not by colour alone.
 
-One app for the whole session (the `course_server` fixture), one browser context for this module.
+One app for the whole session (the `course_server` fixture). Every page is opened once at laptop size
+(1366×768, conftest's `laptop_page`) for these checks and the scrolling test after them; the quiz tests
+use a browser context of this module (1100×900).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,11 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import page_ids, page_params
+from conftest import leave, only_loopback, open_course_page
 
 A11Y = Path(__file__).resolve().parent / "a11y"
 AXE = A11Y / "node_modules" / "axe-core" / "axe.min.js"
-WIDGET_OUTPUT = "application/vnd.jupyter.widget-view+json"
 QUIZ_LESSON = {"nl": "notebooks/nl/01_wat-is-stalking.ipynb", "en": "notebooks/en/01_what-is-stalking.ipynb"}
 QUIZ_BANK = "what-is-stalking"
 
@@ -40,37 +42,9 @@ def axe_script() -> Path:
 @pytest.fixture(scope="module")
 def context(browser):
     ctx = browser.new_context(viewport={"width": 1100, "height": 900})
-
-    def only_loopback(route):
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1", "http://localhost", "data:")):
-            route.continue_()
-        else:
-            route.abort()  # the course loads nothing from elsewhere; nothing here leaves the machine
-
     ctx.route("**/*", only_loopback)
     yield ctx
     ctx.close()
-
-
-def open_page(context, url: str):
-    """Open a course page and wait until Voila has rendered it and every widget is on screen."""
-    page = context.new_page()
-    response = page.goto(url, wait_until="domcontentloaded", timeout=120_000)
-    assert response.status == 200, url
-    widgets = response.text().count(WIDGET_OUTPUT)
-    page.wait_for_function(
-        """n => !document.getElementById('loading') && document.querySelector('.course-header') &&
-               [...document.querySelectorAll('.jupyter-widgets')]
-                 .filter(e => !e.parentElement.closest('.jupyter-widgets')).length >= n""",
-        arg=widgets, timeout=120_000)
-    page.wait_for_timeout(200)  # course.js tidies up (live regions, radio groups) just after rendering
-    return page
-
-
-def close_page(page) -> None:
-    page.goto("about:blank")  # the unload beacon stops the page's kernel
-    page.close()
 
 
 def serious_violations(page, axe: Path) -> list:
@@ -86,45 +60,43 @@ def serious_violations(page, axe: Path) -> list:
 
 # ---------------------------------------------------------------- every page
 
-@pytest.mark.parametrize("course_page,lang", page_params(), ids=page_ids())
-def test_every_page_is_accessible(course_server, context, axe_script, course_page, lang):
-    page = open_page(context, f"{course_server}voila/render/{course_page.path(lang)}")
-    try:
-        problems = []
-        # the page's language, for screen readers' pronunciation
-        html_lang = page.evaluate("document.documentElement.lang")
-        if html_lang != lang:
-            problems.append(f"<html lang={html_lang!r}>, the page is {lang!r}")
-        # axe-core: no serious or critical violation
-        for v in serious_violations(page, axe_script):
-            problems.append(f"axe {v['impact']}: {v['id']} ({v['help']}): {v['nodes']}")
-        # every chart has a text alternative
-        for chart in page.evaluate("""() => [...document.querySelectorAll(
-                'figure.course-chart, .course-chart svg, svg.course-chart-svg, .jp-RenderedImage img, .jp-RenderedSVG svg')]
-            .map(el => {
-                const target = el.matches('figure') ? (el.querySelector('svg, img') || el) : el;
-                const ids = (target.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
-                const labelled = ids.map(id => (document.getElementById(id) || {}).textContent || '').join(' ');
-                const name = (target.getAttribute('aria-label') || target.getAttribute('alt') || labelled ||
-                              (target.querySelector && (target.querySelector('title') || {}).textContent) || '').trim();
-                const hidden = target.getAttribute('aria-hidden') === 'true';
-                const caption = el.closest('figure') && el.closest('figure').querySelector('figcaption');
-                return {tag: target.tagName, name, hidden, caption: caption ? caption.textContent.trim() : ''};
-            })"""):
-            if not (chart["name"] or (chart["hidden"] and chart["caption"])):
-                problems.append(f"a chart ({chart['tag']}) has no text alternative")
-        # feedback areas are live regions, so screen readers announce what the kernel writes there
-        for area in page.evaluate("""() => [...document.querySelectorAll('.course-feedback')]
-                .map(el => el.getAttribute('aria-live') || (el.closest('[aria-live]') ? 'inherited' : ''))"""):
-            if area not in ("polite", "assertive", "inherited"):
-                problems.append("a feedback area is not an ARIA live region")
-                break
-        assert not problems, "\n".join(problems)
-    finally:
-        close_page(page)
+
+def test_every_page_is_accessible(laptop_page, axe_script):
+    page, lang = laptop_page.tab, laptop_page.lang
+    problems = []
+    # the page's language, for screen readers' pronunciation
+    html_lang = page.evaluate("document.documentElement.lang")
+    if html_lang != lang:
+        problems.append(f"<html lang={html_lang!r}>, the page is {lang!r}")
+    # axe-core: no serious or critical violation
+    for v in serious_violations(page, axe_script):
+        problems.append(f"axe {v['impact']}: {v['id']} ({v['help']}): {v['nodes']}")
+    # every chart has a text alternative
+    for chart in page.evaluate("""() => [...document.querySelectorAll(
+            'figure.course-chart, .course-chart svg, svg.course-chart-svg, .jp-RenderedImage img, .jp-RenderedSVG svg')]
+        .map(el => {
+            const target = el.matches('figure') ? (el.querySelector('svg, img') || el) : el;
+            const ids = (target.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+            const labelled = ids.map(id => (document.getElementById(id) || {}).textContent || '').join(' ');
+            const name = (target.getAttribute('aria-label') || target.getAttribute('alt') || labelled ||
+                          (target.querySelector && (target.querySelector('title') || {}).textContent) || '').trim();
+            const hidden = target.getAttribute('aria-hidden') === 'true';
+            const caption = el.closest('figure') && el.closest('figure').querySelector('figcaption');
+            return {tag: target.tagName, name, hidden, caption: caption ? caption.textContent.trim() : ''};
+        })"""):
+        if not (chart["name"] or (chart["hidden"] and chart["caption"])):
+            problems.append(f"a chart ({chart['tag']}) has no text alternative")
+    # feedback areas are live regions, so screen readers announce what the kernel writes there
+    for area in page.evaluate("""() => [...document.querySelectorAll('.course-feedback')]
+            .map(el => el.getAttribute('aria-live') || (el.closest('[aria-live]') ? 'inherited' : ''))"""):
+        if area not in ("polite", "assertive", "inherited"):
+            problems.append("a feedback area is not an ARIA live region")
+            break
+    assert not problems, "\n".join(problems)
 
 
 # ---------------------------------------------------------------- a quiz with the keyboard alone
+
 
 def _focus_state(page) -> dict:
     return page.evaluate("""() => {
@@ -158,12 +130,12 @@ def test_a_quiz_can_be_completed_with_the_keyboard_alone(course_server, context,
 
     t = ui(lang)
     questions = bank(QUIZ_BANK)
-    page = open_page(context, f"{course_server}voila/render/{QUIZ_LESSON[lang]}")
+    page = open_course_page(context, f"{course_server}voila/render/{QUIZ_LESSON[lang]}")
     try:
         page.focus("body")
         not_visible = []
         for n, question in enumerate(questions):
-            first = _tab_to(page, lambda s: s["question"] == n and s["option"] >= 0)
+            first = _tab_to(page, lambda s, n=n: s["question"] == n and s["option"] >= 0)
             if not first["visible"]:
                 not_visible.append(f"question {n + 1}: option")
             right = sorted(question.correct)
@@ -177,9 +149,14 @@ def test_a_quiz_can_be_completed_with_the_keyboard_alone(course_server, context,
                 state = _focus_state(page)
                 assert state["option"] == right[0], f"question {n + 1}: the arrow keys did not move the choice"
                 checked = page.locator(".course-quiz .course-question-box").nth(n).locator("input:checked")
-                assert checked.count() == 1 and checked.evaluate(
-                    "el => [...el.closest('.course-options').querySelectorAll('input')].indexOf(el)") == right[0]
-                button = _tab_to(page, lambda s: s["question"] == n and s["tag"] == "BUTTON")
+                assert (
+                    checked.count() == 1
+                    and checked.evaluate(
+                        "el => [...el.closest('.course-options').querySelectorAll('input')].indexOf(el)"
+                    )
+                    == right[0]
+                )
+                button = _tab_to(page, lambda s, n=n: s["question"] == n and s["tag"] == "BUTTON")
             else:
                 # check boxes: Tab from box to box, Space ticks the right ones
                 state = first
@@ -205,11 +182,11 @@ def test_a_quiz_can_be_completed_with_the_keyboard_alone(course_server, context,
         assert expected in score, score
         assert not not_visible, f"focus not visible on: {not_visible}"
     finally:
-        close_page(page)
+        leave(page)
 
 
 def test_focus_is_visible_on_links_and_the_quick_exit(course_server, context):
-    page = open_page(context, f"{course_server}voila/render/{QUIZ_LESSON['nl']}")
+    page = open_course_page(context, f"{course_server}voila/render/{QUIZ_LESSON['nl']}")
     try:
         page.focus("body")
         seen = []
@@ -220,7 +197,8 @@ def test_focus_is_visible_on_links_and_the_quick_exit(course_server, context):
                 seen.append(state)
         assert seen, "Tab reaches no link"
         assert all(s["visible"] for s in seen), [s for s in seen if not s["visible"]]
-        assert re.search("snel weg|quick exit", " ".join(s["text"].lower() for s in seen)), \
+        assert re.search("snel weg|quick exit", " ".join(s["text"].lower() for s in seen)), (
             "the quick exit is not among the first stops of the Tab key"
+        )
     finally:
-        close_page(page)
+        leave(page)
