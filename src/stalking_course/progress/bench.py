@@ -11,9 +11,10 @@ Fair on a small, busy machine: the two kinds of classroom take turns, in the ord
 to interactive with recording on / off), and the result is the median of the rounds' ratios. The trainees
 of a recording classroom join their group before the classroom starts, as they would the day before.
 
-Reports the p95 time to interactive and click-to-feedback for both, the unique memory (USS) of a recording
-kernel after its answer, and checks that every joined trainee's answer is in the database exactly once.
-Writes bench/results/progress-latest.json.
+Reports the p95 time to interactive and click-to-feedback for both, the CPU seconds the app and its kernels
+spent on each classroom (`recording_cpu_ratio`: the cost itself, which other work on the machine hardly
+moves), the unique memory (USS) of a recording kernel after its answer, and checks that every joined
+trainee's answer is in the database exactly once. Writes bench/results/progress-latest.json.
 """
 
 from __future__ import annotations
@@ -41,6 +42,33 @@ def p95(values):
 
 def log(*args):
     print(*args, file=sys.stderr, flush=True)
+
+
+def server_cpu_s(server) -> float:
+    """CPU seconds the app and its page kernels have used so far: the app's and every live kernel's own, and
+    what ended kernels used (a process's reaped children count in its cpu_times: the zygote reaps them).
+    Unlike a time to interactive, this hardly moves when other work on the machine takes the cores."""
+    import psutil
+
+    try:
+        app = psutil.Process(server.proc.pid)
+        processes = [app, *app.children(recursive=True)]
+    except psutil.Error:
+        return float("nan")
+    total = 0.0
+    for process in processes:
+        try:
+            t = process.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+        except psutil.Error:  # ended just now: its time is in its parent's children_* once reaped
+            pass
+    return total
+
+
+def wait_for_no_kernels(server, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while server.kernels() and time.monotonic() < deadline:
+        time.sleep(0.5)
 
 
 def modes_of_round(n: int) -> tuple:
@@ -105,6 +133,7 @@ def measure(trainees: int = 30, rounds: int = 4, folder: Path | None = None) -> 
         server.wait_ready()
         for n in range(rounds):
             for mode in modes_of_round(n):
+                cpu_before = server_cpu_s(server)
                 pages = asyncio.run(classroom(mode))
                 ok = [p for p in pages if not isinstance(p, BaseException)]
                 recorded = sum(len(store.answers(p.learner)) for p in ok) if mode == "on" else None
@@ -118,8 +147,10 @@ def measure(trainees: int = 30, rounds: int = 4, folder: Path | None = None) -> 
                         "answers_recorded": recorded,
                     }
                 )
-                log(f"round {n + 1}, recording {mode}: {results[mode][-1]}")
                 time.sleep(SETTLE_S)
+                wait_for_no_kernels(server)  # every kernel of this classroom has ended: its CPU is counted
+                results[mode][-1]["cpu_s"] = round(server_cpu_s(server) - cpu_before, 1)
+                log(f"round {n + 1}, recording {mode}: {results[mode][-1]}")
     finally:
         server.stop()
     locked = server.log_path.read_text(errors="replace").count("database is locked")
@@ -141,6 +172,11 @@ def report(trainees: int, rounds: int, results: dict, memory: dict, locked: int)
         if off["p95_answer_s"] > 0
     ]
     ratio = round(statistics.median(ratios), 3) if ratios else None
+    cpu_ratios = [
+        round(on["cpu_s"] / off["cpu_s"], 3)
+        for off, on in zip(results["off"], results["on"])
+        if off.get("cpu_s") and on.get("cpu_s")
+    ]
     kernel_mb = max(memory["on"]) if memory["on"] else None
     lost_or_doubled = [r for r in results["on"] if r["answers_recorded"] != r["completed"]]
     errors = [e for mode in results for r in results[mode] for e in r["errors"]]
@@ -152,8 +188,13 @@ def report(trainees: int, rounds: int, results: dict, memory: dict, locked: int)
         "recording_kernel_mb": kernel_mb,
         "round_ratios": ratios,
         "answer_p95_ratio": round(statistics.median(answer_ratios), 3) if answer_ratios else None,
-        "off": {"p95_tti_s": median_of("off", "p95_tti_s"), "p95_answer_s": median_of("off", "p95_answer_s")},
-        "on": {"p95_tti_s": median_of("on", "p95_tti_s"), "p95_answer_s": median_of("on", "p95_answer_s")},
+        # CPU seconds of the app and its kernels per classroom: the cost itself, hardly moved by other load
+        "recording_cpu_ratio": round(statistics.median(cpu_ratios), 3) if cpu_ratios else None,
+        "round_cpu_ratios": cpu_ratios,
+        **{
+            mode: {key: median_of(mode, key) for key in ("p95_tti_s", "p95_answer_s", "cpu_s")}
+            for mode in ("off", "on")
+        },
         "kernel_uss_mb": {mode: max(values) if values else None for mode, values in memory.items()},
         "answers_lost_or_doubled": len(lost_or_doubled),
         "database_locked_in_log": locked,
@@ -179,6 +220,7 @@ def table(result: dict) -> str:
             result["on"]["p95_tti_s"],
         ),
         ("p95 click to feedback (s), median", result["off"]["p95_answer_s"], result["on"]["p95_answer_s"]),
+        ("CPU of the app and its kernels per classroom (s), median", result["off"]["cpu_s"], result["on"]["cpu_s"]),
         ("kernel USS after one answer, largest (MB)", result["kernel_uss_mb"]["off"], result["kernel_uss_mb"]["on"]),
     ]
     lines = [f"{r[0]:<78} {r[1]!s:>14} {r[2]!s:>14}" for r in rows]
