@@ -63,7 +63,7 @@ def serious_violations(page, axe: Path) -> list:
 
 def test_every_page_is_accessible(laptop_page, axe_script):
     page, lang = laptop_page.tab, laptop_page.lang
-    problems = []
+    problems = [f"the page loads {url} from another machine" for url in laptop_page.elsewhere]
     # the page's language, for screen readers' pronunciation
     html_lang = page.evaluate("document.documentElement.lang")
     if html_lang != lang:

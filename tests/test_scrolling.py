@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ARTIFACTS, PHONE, leave, wait_until_drawn
+from conftest import ARTIFACTS, leave, wait_until_drawn
 from helpers import page_ids, page_params
 
 SHOTS = ARTIFACTS / "scrolling"
@@ -124,13 +124,6 @@ def shoot(page, name):
     page.evaluate("window.scrollTo(0, 0)")
 
 
-@pytest.fixture(scope="module")
-def phone(browser):
-    context = browser.new_context(**PHONE)
-    yield context
-    context.close()
-
-
 def test_a_page_can_be_read_to_the_end_on_a_laptop(laptop_page):
     """On the page as it loaded at 1366×768 (conftest's `laptop_page`, shared with the accessibility checks,
     which only read it and run first)."""
@@ -166,8 +159,8 @@ def test_a_page_can_be_read_to_the_end_on_a_laptop(laptop_page):
 
 
 @pytest.mark.parametrize("page_obj,lang", page_params(), ids=page_ids())
-def test_a_page_can_be_read_to_the_end_on_a_phone(phone, course_server, page_obj, lang):
-    page = open_page(phone, course_server, page_obj, lang)
+def test_a_page_can_be_read_to_the_end_on_a_phone(phone_context, course_server, page_obj, lang):
+    page = open_page(phone_context, course_server, page_obj, lang)
     try:
         assert page.evaluate(UNREACHABLE) == []
         # The quick exit stays in reach, but takes little of the small screen.
@@ -176,7 +169,7 @@ def test_a_page_can_be_read_to_the_end_on_a_phone(phone, course_server, page_obj
 
         # Swipes: a finger moving up the screen, as touch events, until the page's end is in view or the
         # page stops moving (bounded).
-        cdp = phone.new_cdp_session(page)
+        cdp = phone_context.new_cdp_session(page)
         last, still = -1.0, 0
         for _ in range(60):
             swipe(cdp)
