@@ -1,10 +1,20 @@
 """A trainee in headless Chromium: start page -> lesson 1 -> quiz by mouse and by keyboard -> English -> quick exit."""
+
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, leave
 
 EXIT_URL = "https://www.buienradar.nl/"
+
+
+@pytest.fixture
+def page(laptop_context):
+    """Here `page` is a new tab of the session's laptop browser (conftest: it keeps the course's compiled
+    scripts), left the way a trainee leaves it."""
+    pg = laptop_context.new_page()
+    yield pg
+    leave(pg)
 
 
 def open_lesson(page, course_server):
@@ -76,15 +86,18 @@ def test_switch_language_and_quick_exit(page, course_server):
     assert exit_link.is_visible()
     assert "does not clear your browser history" in page.locator(".course-quick-exit-note").inner_text()
     page.screenshot(path=str(ARTIFACTS / "lesson1-en-top.png"))
-    page.route(EXIT_URL + "**", lambda route: route.fulfill(body="<title>Weer</title><p>neutral</p>", content_type="text/html"))
+    page.route(
+        EXIT_URL + "**", lambda route: route.fulfill(body="<title>Weer</title><p>neutral</p>", content_type="text/html")
+    )
     exit_link.click()
     page.wait_for_url(EXIT_URL)
     assert "stalking" not in page.content().lower()
 
 
 def test_escape_key_leaves_the_page(page, course_server):
-    page.route(EXIT_URL + "**", lambda route: route.fulfill(body="<p>neutral</p>", content_type="text/html"))
     page.goto(course_server)
     page.wait_for_selector(".course-toc a")
+    # routed once the page is there (a routed page loads without the browser's cache)
+    page.route(EXIT_URL + "**", lambda route: route.fulfill(body="<p>neutral</p>", content_type="text/html"))
     page.keyboard.press("Escape")
     page.wait_for_url(EXIT_URL)

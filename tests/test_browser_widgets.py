@@ -1,7 +1,9 @@
 """Widgets in headless Chromium at real sizes (issue 8): the referral guide on a phone (390x844, touch) and a
 laptop (1366x768), phone numbers as tel: links, the diary's date range and double click, and the quiz's
-"partly right" and final wording. Each test opens its own context with its viewport; widgets are reached by
-scrolling them into view, as a trainee would; screenshots of the viewport go to test-artifacts/."""
+"partly right" and final wording. Each test opens its pages in new tabs of the session's phone or laptop
+browser (conftest); widgets are reached by scrolling them into view, as a trainee would; screenshots of the
+viewport go to test-artifacts/."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +16,7 @@ from stalking_course.content import fact, ui
 from stalking_course.content.course import course
 from stalking_course.content.questions import bank
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+PHONE, LAPTOP = "phone", "laptop"  # conftest's devices: 390x844 with touch, 1366x768
 LOAD = 120_000  # ms: a page's kernel may start slowly on a busy machine
 
 
@@ -29,19 +30,20 @@ def url(course_server: str, page_id: str, lang: str) -> str:
 
 
 @pytest.fixture
-def open_page(browser):
-    contexts = []
+def open_page(laptop_context, phone_context):
+    """Open a page in a new tab of the session's laptop or phone browser (conftest); left after the test."""
+    contexts = {"laptop": laptop_context, "phone": phone_context}
+    tabs = []
 
     def _open(course_server, page_id, lang, device):
-        context = browser.new_context(**device)
-        contexts.append(context)
-        pg = context.new_page()
+        pg = contexts[device].new_page()
+        tabs.append(pg)
         pg.goto(url(course_server, page_id, lang), wait_until="domcontentloaded", timeout=LOAD)
         return pg
 
     yield _open
-    for context in contexts:
-        leave(context)
+    for pg in tabs:
+        leave(pg)
 
 
 def shot(pg, name: str) -> None:
@@ -53,13 +55,15 @@ SELECT_FIT = """s => {
     const cs = getComputedStyle(s), c = document.createElement('canvas').getContext('2d');
     c.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
     const text = s.options[s.selectedIndex].text, r = s.getBoundingClientRect();
-    return {text, textWidth: c.measureText(text).width, room: s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
+    return {text, textWidth: c.measureText(text).width,
+            room: s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
             left: r.left, right: r.right, viewport: document.documentElement.clientWidth,
             labelAbove: s.labels.length > 0 && s.labels[0].getBoundingClientRect().bottom <= r.top + 1};
 }"""
 
 
 # ---- item 1: the referral guide
+
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_referral_guide_on_a_phone_shows_112_at_once_and_the_whole_choice(open_page, course_server, lang):
@@ -120,6 +124,7 @@ def test_the_referral_guide_on_a_laptop(open_page, course_server):
 
 # ---- item 4: phone numbers are tappable everywhere
 
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_phone_numbers_in_the_content_notice_are_tel_links(open_page, course_server, lang):
     pg = open_page(course_server, "start", lang, PHONE)
@@ -148,6 +153,7 @@ def test_phone_numbers_on_the_referral_and_resources_pages_are_tel_links(open_pa
 
 
 # ---- item 2: the diary's dates and the double click
+
 
 def _diary_form(pg):
     form = pg.locator(".course-diary-form")
@@ -191,6 +197,7 @@ def test_an_out_of_range_diary_date_is_refused_and_a_double_click_adds_once(open
 
 
 # ---- item 3: feedback details in the quiz
+
 
 def test_partly_right_says_how_many_are_missing_and_a_low_score_is_worded_kindly(open_page, course_server):
     questions = bank("what-is-stalking")

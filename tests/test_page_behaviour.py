@@ -1,5 +1,6 @@
 """What the course page does around the lesson: Esc leaves from anywhere, a page whose kernel is gone after
 a break says so and offers a reload, and the language entry URLs open the start pages."""
+
 from __future__ import annotations
 
 import time
@@ -9,12 +10,22 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS, start_app, stop, wait_for, wait_until_drawn
+from conftest import ARTIFACTS, leave, start_app, stop, wait_for, wait_until_drawn
 
 EXIT_URL = "https://www.buienradar.nl/"
 DIARY = "voila/render/notebooks/nl/07_het-stalkingdagboek.ipynb"
 START = "voila/render/notebooks/nl/00_start.ipynb"
 LESSON_1 = "voila/render/notebooks/nl/01_wat-is-stalking.ipynb"
+
+
+@pytest.fixture
+def page(laptop_context):
+    """Here `page` is a new tab of the session's laptop browser (conftest: it keeps the course's compiled
+    scripts), left the way a trainee leaves it."""
+    pg = laptop_context.new_page()
+    yield pg
+    leave(pg)
+
 
 # Every kind of control a trainee can be in when they need to leave (the page promises Esc always works).
 CONTROLS = [
@@ -31,9 +42,10 @@ CONTROLS = [
 
 @pytest.mark.parametrize("path,selector,typing", CONTROLS, ids=[c[1] for c in CONTROLS])
 def test_escape_leaves_from_inside_every_kind_of_control(page, course_server, path, selector, typing):
-    page.route(EXIT_URL + "**", lambda route: route.fulfill(body="<p>neutral</p>", content_type="text/html"))
     page.goto(course_server + path)
     wait_until_drawn(page)
+    # routed once the page is there (a routed page loads without the browser's cache)
+    page.route(EXIT_URL + "**", lambda route: route.fulfill(body="<p>neutral</p>", content_type="text/html"))
     control = page.locator(selector).first
     control.scroll_into_view_if_needed()
     control.focus()
@@ -57,9 +69,13 @@ def test_a_language_entry_url_opens_that_start_page(course_server, entry, lang):
 def culling_server():
     """The app with a kernel culler that stops a page's kernel after 3 idle seconds, even while the page is
     open (as after a long break with a sleeping laptop)."""
-    proc, url = start_app("--MappingKernelManager.cull_idle_timeout=3", "--MappingKernelManager.cull_interval=1",
-                          "--MappingKernelManager.cull_connected=True", "--CourseVoila.preheat_pages=[]",
-                          log_name="culling")
+    proc, url = start_app(
+        "--MappingKernelManager.cull_idle_timeout=3",
+        "--MappingKernelManager.cull_interval=1",
+        "--MappingKernelManager.cull_connected=True",
+        "--CourseVoila.preheat_pages=[]",
+        log_name="culling",
+    )
     try:
         wait_for(url)
         yield url
