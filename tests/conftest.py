@@ -74,7 +74,7 @@ def pytest_collection_modifyitems(config, items):
     """Before any browser test runs, make sure there is a browser: a missing one stops the run at once with
     one line saying how to get one, instead of dozens of errors."""
     needs_browser = any(
-        {"browser", "page"} & set(getattr(item, "fixturenames", ()))
+        {"browser", "page", "playwright_api"} & set(getattr(item, "fixturenames", ()))
         or "CHROMIUM" in vars(getattr(item, "module", None) or object)
         for item in items
     )

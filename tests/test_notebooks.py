@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers import all_notebook_paths
+from helpers import all_notebook_paths, forked_kernels
 from stalking_course.content import REPO_ROOT
 
 TEST = "test_notebook_executes_without_error"
@@ -55,24 +55,11 @@ def _execute_all(paths: list) -> dict:
 @pytest.fixture(scope="module")
 def executed(request):
     """The notebooks of the selected tests, each executed once, in forked kernels as the app's pages are."""
-    from jupyter_client.provisioning import KernelProvisionerFactory
-
-    from stalking_course import kernelfork
-
     paths = sorted(
         {item.callspec.params["path"] for item in request.session.items if getattr(item, "originalname", "") == TEST}
     )
-    factory = KernelProvisionerFactory.instance()
-    before, running = factory.default_provisioner_name, kernelfork.current() is not None
-    zygote = kernelfork.start(kernelfork.BASE_PRELOAD + kernelfork.page_modules(REPO_ROOT))
-    if zygote is not None:
-        factory.default_provisioner_name = kernelfork.PROVISIONER_NAME
-    try:
+    with forked_kernels():
         return _execute_all(paths)
-    finally:
-        factory.default_provisioner_name = before
-        if not running:  # only the zygote started here
-            kernelfork.stop()
 
 
 @pytest.mark.parametrize("path", all_notebook_paths())
