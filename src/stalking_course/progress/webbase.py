@@ -3,7 +3,7 @@
 key file, so it survives a restart), whether the trainer is logged in (the trainer token printed when the
 app starts; COURSE_TRAINER_TOKEN sets it), and store calls off the event loop.
 
-All text comes from data/ui.yaml; all HTML from the Jinja templates in progress/templates (autoescape).
+All text comes from data/ui.yaml; all HTML from the Jinja templates in render/templates/pages/ (autoescape).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import hmac
 import logging
 import os
 import secrets
-from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
@@ -24,18 +23,20 @@ import tornado.web
 from jupyter_server.utils import url_path_join
 
 from ..content import LANGS, ui
+from ..render import environment
 from . import identity
 
 log = logging.getLogger("stalking_course.progress")
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 LEARNER_COOKIE = "course_learner"
 TRAINER_COOKIE = "course_trainer"
 _state = {"token": None}
+
+
+@functools.lru_cache(maxsize=1)
+def _pages():
+    """The course's template environment (render/templates/pages/); these pages test optional values
+    with `{% if ... %}`, so an undefined value is empty here rather than an error."""
+    return environment().overlay(undefined=jinja2.Undefined)
 
 
 def progress_store():
@@ -125,7 +126,7 @@ class ProgressPage(tornado.web.RequestHandler):
             )
         )
         context.setdefault("start_url", self.start_url())
-        html = TEMPLATES.get_template(template).render(
+        html = _pages().get_template(f"pages/{template}.j2").render(
             lang=lang,
             t=t,
             title=t[title_key],
