@@ -243,11 +243,16 @@ class Checkable:
         """What was answered, for messages and tests: 'bank/question', 'signals/exercise', ..."""
         return "/".join(self.progress_key)
 
+    # An element with one Choices (self.choices) is answered by its indexes; a composite overrides these.
     def selection(self):
-        raise NotImplementedError
+        return self.choices.selection()
+
+    def select(self, *indexes: int) -> None:
+        """Choose options by index (tests and trainers' demos)."""
+        self.choices.select(*indexes)
 
     def choose(self, answer) -> None:
-        raise NotImplementedError
+        self.select(*answer)
 
     def is_right(self, answer) -> bool:
         raise NotImplementedError

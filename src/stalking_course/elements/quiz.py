@@ -44,16 +44,6 @@ class QuestionView(Checkable):
     def element(self) -> str:
         return f"{self.question.bank}/{self.question.id}"
 
-    def selection(self) -> frozenset:
-        return self.choices.selection()
-
-    def select(self, *indexes: int) -> None:
-        """Choose options by index (tests and trainers' demos)."""
-        self.choices.select(*indexes)
-
-    def choose(self, answer) -> None:
-        self.select(*answer)
-
     def is_right(self, answer) -> bool:
         return answer == self.question.correct
 

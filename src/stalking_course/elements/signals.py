@@ -46,16 +46,6 @@ class SignalSorter(Checkable):
     def element(self) -> str:
         return f"signals/{self.exercise.id}"
 
-    def selection(self) -> frozenset:
-        return self.choices.selection()
-
-    def select(self, *indexes: int) -> None:
-        """Tick exactly these observations (tests and trainers' demos)."""
-        self.choices.select(*indexes)
-
-    def choose(self, answer) -> None:
-        self.select(*answer)
-
     def is_right(self, answer) -> bool:
         return answer == self.exercise.signals
 
