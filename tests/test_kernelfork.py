@@ -290,3 +290,114 @@ def test_the_zygote_preloads_the_element_modules_the_notebooks_call(tmp_path):
 def test_a_recording_kernel_finds_the_store_preloaded():
     modules = kernelfork.recording_modules()
     assert modules[0] == "stalking_course.progress.store" and any(m.startswith("sqlalchemy.dialects") for m in modules)
+
+
+# ---------------------------------------------------------------- kernel ports below the ephemeral range
+
+
+def _ephemeral_lower_bound() -> int:
+    return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+
+
+def _prepared_managers(count: int) -> list:
+    """Kernel managers whose ForkProvisioner has chosen ports (pre_launch), all at once on one event loop."""
+
+    async def run():
+        managers = [AsyncIOLoopKernelManager(kernel_name="python3") for _ in range(count)]
+        for km in managers:
+            km.provisioner = kernelfork.ForkProvisioner(kernel_id=str(id(km)), kernel_spec=km.kernel_spec, parent=km)
+        await asyncio.gather(*(km.provisioner.pre_launch() for km in managers))
+        return managers
+
+    return run_on_own_loop(run())
+
+
+def _ports(km) -> list[int]:
+    return [km.provisioner.connection_info[name] for name in kernelfork.ports.PORT_NAMES]
+
+
+def test_kernel_ports_are_below_the_ephemeral_range_distinct_and_given_back():
+    """jupyter_client's ports come from the ephemeral range, where the OS may hand them to any other bind(port 0)
+    on the machine before the kernel binds them ("Address already in use"); ours never come from there."""
+    cache = kernelfork.ports.LocalPortCache.instance()
+    # Kernel managers on four threads, each preparing fifteen kernels at once (the lock and the cache are shared).
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        managers = [km for batch in pool.map(_prepared_managers, [15] * 4) for km in batch]
+    try:
+        chosen = [port for km in managers for port in _ports(km)]
+        assert len(set(chosen)) == len(chosen) == 5 * 60
+        assert all(kernelfork.ports.LOWEST <= port < _ephemeral_lower_bound() for port in chosen)
+        assert set(chosen) <= cache.currently_used_ports
+        assert all(km.provisioner.ports_cached for km in managers)
+    finally:
+        for km in managers:
+            run_on_own_loop(km.provisioner.cleanup(restart=False))
+            km.cleanup_connection_file()
+    assert not set(chosen) & cache.currently_used_ports, "cleanup did not give the ports back"
+
+
+class _Picks:
+    """Stands in for the random choice: these ports first, then random ones."""
+
+    def __init__(self, first):
+        self.first = list(first)
+
+    def randrange(self, low, high):
+        return self.first.pop(0) if self.first else kernelfork.ports.random.randrange(low, high)
+
+
+def test_a_port_in_use_is_never_chosen_and_without_a_range_jupyter_chooses(monkeypatch, tmp_path):
+    ports = kernelfork.ports
+    cache = ports.LocalPortCache.instance()
+    held = socket.socket()
+    try:
+        while True:  # a port below the ephemeral range that another program listens on
+            try:
+                held.bind(("127.0.0.1", ports.random.randrange(ports.LOWEST, _ephemeral_lower_bound())))
+                break
+            except OSError:
+                continue
+        held.listen()
+        held_port = held.getsockname()[1]
+        given = held_port + 1 if held_port + 1 < _ephemeral_lower_bound() else held_port - 1
+        cache.currently_used_ports.add(given)  # already another kernel's
+        monkeypatch.setattr(ports, "_choice", _Picks([held_port, given, held_port]))
+        chosen = ports.reserve("127.0.0.1")
+        assert chosen and held_port not in chosen and given not in chosen and len(set(chosen)) == 5
+        ports.release(chosen + [given])
+        # No usable range (not Linux, or one starting at LOWEST): nothing reserved, jupyter_client chooses.
+        for text in ("1024 65535", None):
+            range_file = tmp_path / "range"
+            if text:
+                range_file.write_text(text)
+            monkeypatch.setattr(ports, "EPHEMERAL_RANGE", range_file if text else tmp_path / "none")
+            assert ports.reserve("127.0.0.1") is None
+        [km] = _prepared_managers(1)
+        assert km.provisioner.ports_cached and all(port >= 1024 for port in _ports(km))
+        run_on_own_loop(km.provisioner.cleanup(restart=False))
+        km.cleanup_connection_file()
+    finally:
+        held.close()
+
+
+def test_a_forked_kernel_on_ports_below_the_range_answers_and_gives_them_back(zygote):
+    async def run():
+        km = await forked_kernel(zygote)
+        chosen = _ports(km)
+        try:
+            assert all(kernelfork.ports.LOWEST <= port < _ephemeral_lower_bound() for port in chosen)
+            kc = km.client()
+            kc.start_channels()
+            try:
+                await kc.wait_for_ready(timeout=30)
+                msg_id = kc.execute("6 * 7")
+                reply = await kc.get_shell_msg(timeout=30)
+                assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "ok"
+            finally:
+                kc.stop_channels()
+        finally:
+            await km.shutdown_kernel(now=True)
+        return chosen
+
+    chosen = run_on_own_loop(run())
+    assert not set(chosen) & kernelfork.ports.LocalPortCache.instance().currently_used_ports

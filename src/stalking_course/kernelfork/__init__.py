@@ -14,7 +14,9 @@ restarts, and Voila's message filter.
 
 The package: `client` (the app's side: start the zygote, ask it for kernels, ForkedProcess), `provisioner`
 (ForkProvisioner), `server` (the zygote process itself, `python -m stalking_course.kernelfork`), `preload`
-(what the zygote imports: BASE_PRELOAD and the page modules the notebooks use, read from the element registry).
+(what the zygote imports: BASE_PRELOAD and the page modules the notebooks use, read from the element registry),
+`ports` (the kernels' tcp ports, chosen below the OS's ephemeral range: no other program is handed them before the
+kernel binds them).
 
 How it plugs in: `ForkProvisioner` is a jupyter_client kernel provisioner (the documented extension
 point, jupyter_client >= 7), registered under the entry point `course-fork-provisioner` in

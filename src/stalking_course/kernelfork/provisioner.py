@@ -7,7 +7,7 @@ import sys
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from . import client
+from . import client, ports
 from .client import ForkedProcess
 
 
@@ -22,7 +22,26 @@ def _forkable(cmd) -> bool:
 class ForkProvisioner(LocalProvisioner):
     """jupyter_client's local provisioner, but the process comes from the zygote when it can.
 
-    Registered as the entry point `course-fork-provisioner`; `configure()` makes it the default."""
+    Registered as the entry point `course-fork-provisioner`; `configure()` makes it the default. Its kernels'
+    tcp ports come from below the OS's ephemeral range (see `ports`), so no other program is handed them
+    between the choice and the kernel's bind."""
+
+    async def pre_launch(self, **kwargs):
+        km = self.parent
+        chosen = None
+        if km is not None and km.transport == "tcp" and km.cache_ports and not self.ports_cached:
+            chosen = ports.reserve(km.ip)  # None: jupyter_client picks them the usual way
+            if chosen:
+                for name, port in zip(ports.PORT_NAMES, chosen, strict=True):
+                    setattr(km, name, port)
+                self.ports_cached = True  # LocalProvisioner keeps them, and cleanup() returns them
+        try:
+            return await super().pre_launch(**kwargs)
+        except BaseException:
+            if chosen:  # no kernel will have them
+                ports.release(chosen)
+                self.ports_cached = False
+            raise
 
     async def launch_kernel(self, cmd, **kwargs):
         zygote = client.current()
