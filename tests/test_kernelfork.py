@@ -336,14 +336,11 @@ def test_kernel_ports_are_below_the_ephemeral_range_distinct_and_given_back():
     assert not set(chosen) & cache.currently_used_ports, "cleanup did not give the ports back"
 
 
-class _Picks:
+class _Picks(list):
     """Stands in for the random choice: these ports first, then random ones."""
 
-    def __init__(self, first):
-        self.first = list(first)
-
     def randrange(self, low, high):
-        return self.first.pop(0) if self.first else kernelfork.ports.random.randrange(low, high)
+        return self.pop(0) if self else kernelfork.ports.random.randrange(low, high)
 
 
 def test_a_port_in_use_is_never_chosen_and_without_a_range_jupyter_chooses(monkeypatch, tmp_path):
@@ -365,12 +362,10 @@ def test_a_port_in_use_is_never_chosen_and_without_a_range_jupyter_chooses(monke
         chosen = ports.reserve("127.0.0.1")
         assert chosen and held_port not in chosen and given not in chosen and len(set(chosen)) == 5
         ports.release(chosen + [given])
-        # No usable range (not Linux, or one starting at LOWEST): nothing reserved, jupyter_client chooses.
-        for text in ("1024 65535", None):
-            range_file = tmp_path / "range"
-            if text:
-                range_file.write_text(text)
-            monkeypatch.setattr(ports, "EPHEMERAL_RANGE", range_file if text else tmp_path / "none")
+        # No usable range (not Linux, or one starting below LOWEST): nothing reserved, jupyter_client chooses.
+        (tmp_path / "range").write_text("1024 65535")
+        for range_file in (tmp_path / "range", tmp_path / "none"):
+            monkeypatch.setattr(ports, "EPHEMERAL_RANGE", range_file)
             assert ports.reserve("127.0.0.1") is None
         [km] = _prepared_managers(1)
         assert km.provisioner.ports_cached and all(port >= 1024 for port in _ports(km))
