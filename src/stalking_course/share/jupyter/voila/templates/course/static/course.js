@@ -1,5 +1,7 @@
-/* The course page's own behaviour: the quick exit (one click or Esc) and announced feedback.
-   Loaded before the lesson renders, so the quick exit works even while a kernel is starting. */
+/* The course page's own behaviour: the quick exit (one click or Esc), announced feedback, a message when the
+   kernel is gone, and widgets that load reliably (or say so, with a reload, when one could not be drawn).
+   Loaded before the lesson renders, so the quick exit works even while a kernel is starting, and before
+   Voila's scripts, so it can patch the widget manager as Voila loads it. */
 (function () {
   "use strict";
   function exitUrl() {
@@ -102,6 +104,133 @@
     ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (name) { window.WebSocket[name] = NativeWebSocket[name]; });
   }
 
+  // "Error displaying widget: model not found" on a busy machine (3 of 84 page loads), although every model
+  // was there: ipywidgets' renderer asks the widget manager for its model, and get_model() looks every 100 ms
+  // for 2 s and then gives up without a last look. The page fetches all widget states from the kernel in one
+  // answer; on a busy machine that answer comes in around the 2 s mark, and handling it (making every model,
+  // then marking the manager restored) runs before the renderers' late timers: they then end their wait
+  // without looking again, and as the manager is restored by then they show "model not found" for good.
+  // So get_model() is patched: a model that is there after all is returned, and while the manager is still
+  // loading the kernel's widgets it waits for that. The patch goes on the manager class as Voila loads
+  // the package (window._JUPYTERLAB is where the package's module container registers itself).
+  var WIDGET_MANAGER_PACKAGE = "@jupyter-widgets/jupyterlab-manager";
+  var RESTORE_WAIT_MS = 60000;
+  function found(manager, modelId, getModel) {
+    console.info("course.js: widget model " + modelId + " found after ipywidgets had given up on it");
+    return getModel.call(manager, modelId);
+  }
+  function lateModel(manager, modelId, getModel, error) {
+    if (manager.has_model(modelId)) { return found(manager, modelId, getModel); }
+    if (!manager._kernelRestoreInProgress || !manager.restored) { throw error; }
+    return new Promise(function (resolve, reject) {
+      var timer = null;
+      function settle() {
+        manager.restored.disconnect(settle);
+        window.clearTimeout(timer);
+        if (manager.has_model(modelId)) { resolve(found(manager, modelId, getModel)); } else { reject(error); }
+      }
+      manager.restored.connect(settle);
+      timer = window.setTimeout(settle, RESTORE_WAIT_MS);
+    });
+  }
+  function patchWidgetManager(module) {
+    var proto = module && module.LabWidgetManager && module.LabWidgetManager.prototype;
+    if (!proto || typeof proto.get_model !== "function" || typeof proto.has_model !== "function" ||
+        proto.get_model.coursePatched) { return; }
+    var getModel = proto.get_model;
+    proto.get_model = function (modelId) {
+      var manager = this;
+      return Promise.resolve(getModel.apply(manager, arguments)).catch(function (error) {
+        return lateModel(manager, modelId, getModel, error);
+      });
+    };
+    proto.get_model.coursePatched = true;
+    proto.get_model.courseOriginal = getModel;  // for the test of this patch (tests/test_widgets_load.py)
+  }
+  function wrapContainer(container) {
+    if (!container || typeof container.get !== "function" || typeof container.init !== "function") { return container; }
+    return {
+      init: function () { return container.init.apply(container, arguments); },
+      get: function () {
+        return Promise.resolve(container.get.apply(container, arguments)).then(function (factory) {
+          return function () {
+            var module = factory.apply(this, arguments);
+            try { patchWidgetManager(module); } catch (error) { console.warn("course.js: widget manager not patched", error); }
+            return module;
+          };
+        });
+      }
+    };
+  }
+  (function watchWidgetManagerPackage() {
+    var registry = window._JUPYTERLAB = window._JUPYTERLAB || {};
+    if (registry[WIDGET_MANAGER_PACKAGE]) { return; }
+    var container;
+    try {
+      Object.defineProperty(registry, WIDGET_MANAGER_PACKAGE, {
+        configurable: true, enumerable: true,
+        get: function () { return container; },
+        set: function (value) { container = wrapContainer(value); }
+      });
+    } catch (error) { /* the safety net below still tells the trainee */ }
+  })();
+
+  // The safety net: a widget that still could not be drawn (its model really is missing, or a newer Voila
+  // loads its widgets differently) would leave part of an exercise silently missing. Say so, with a reload
+  // button; as long as the trainee has not done anything on the page yet, reload it once by itself.
+  var touched = false;
+  ["pointerdown", "keydown", "input"].forEach(function (name) {
+    document.addEventListener(name, function () { touched = true; }, true);
+  });
+  var FAILED_TEXT = {
+    nl: "Een deel van deze pagina is niet goed geladen. Laad de pagina opnieuw om alles te zien.",
+    en: "Part of this page did not load. Reload the page to see all of it."
+  };
+  function failedWidgets(root) {
+    var nodes = root.querySelectorAll(".jp-OutputArea-output.jupyter-widgets");
+    var failed = [];
+    for (var i = 0; i < nodes.length; i++) {
+      if (!nodes[i].firstElementChild && /^\s*Error displaying widget/.test(nodes[i].textContent)) { failed.push(nodes[i]); }
+    }
+    return failed;
+  }
+  function reloadedRecently(key) {
+    try {
+      var at = Number(window.sessionStorage.getItem(key) || 0);
+      if (Date.now() - at < 300000) { return true; }
+      window.sessionStorage.setItem(key, String(Date.now()));
+      return false;
+    } catch (error) { return true; }  // no session storage: never reload by itself (it could loop)
+  }
+  var reloading = false;
+  function showWidgetsFailed(root) {
+    if (reloading) { return; }
+    var failed = failedWidgets(root);
+    if (!failed.length || document.querySelector(".course-widgets-failed")) { return; }
+    for (var i = 0; i < failed.length; i++) { failed[i].classList.add("course-widget-failed"); }
+    console.error("course.js: " + failed.length + " widget(s) could not be drawn");
+    if (!touched && !reloadedRecently("course-widgets-reloaded:" + window.location.pathname)) {
+      reloading = true;
+      window.location.reload();
+      return;
+    }
+    var cells = document.getElementById("rendered_cells");
+    var lang = (document.documentElement.getAttribute("lang") || "nl").slice(0, 2);
+    var box = document.createElement("div");
+    box.className = "course-widgets-failed";
+    box.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.textContent = (cells && cells.getAttribute("data-course-widgets-failed")) || FAILED_TEXT[lang] || FAILED_TEXT.nl;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "course-reload";
+    button.textContent = (cells && cells.getAttribute("data-course-reload")) || "Reload";
+    button.addEventListener("click", function () { window.location.reload(); });
+    box.appendChild(text);
+    box.appendChild(button);
+    document.body.insertBefore(box, document.body.firstChild);
+  }
+
   // Quiz and case feedback are announced by screen readers: make every feedback area a live region.
   function markLiveRegions(root) {
     var nodes = (root.querySelectorAll ? root.querySelectorAll(".course-feedback") : []);
@@ -196,6 +325,7 @@
   function tidy() {
     tidyPending = false;
     markLiveRegions(document); groupOptions(document); dropPlaceholders(document); scrollableTables(document);
+    showWidgetsFailed(document);
   }
   window.addEventListener("resize", function () { scrollableTables(document); });
   new MutationObserver(function () {
