@@ -15,6 +15,7 @@ import json
 import os
 import re
 import time
+import urllib.error
 import urllib.request
 from urllib.parse import urljoin
 
@@ -140,6 +141,20 @@ def test_versioned_static_files_are_cached_for_a_year_and_nothing_else(classroom
     for path in unversioned:
         cache = get(urljoin(base, path))[1].get("Cache-Control", "")
         assert YEAR not in cache and "no-cache" in cache, (path, cache)
+
+
+def test_an_unchanged_static_file_is_not_sent_again(classroom_app):
+    """no-cache means "ask first": the second visit gets 304 Not Modified for a file it has, not the file."""
+    base, log = classroom_app
+    for path in ("voila/static/voila.js", "voila/static/course.css"):
+        _status, headers, _body = get(urljoin(base, path))
+        etag = headers.get("Etag")
+        assert etag, f"{path}: no ETag, so a browser must download it again on every visit"
+        request = urllib.request.Request(urljoin(base, path), headers={"If-None-Match": etag})
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=60)
+        assert answer.value.code == 304, path
+    assert "Could not open static file" not in log.read_text()
 
 
 def test_lesson_text_is_readable_before_any_kernel_message(classroom_app, page):

@@ -128,6 +128,12 @@ def caching(handler_class, immutable: bool = False):
                 return handler_class.get_content(abspath, start, end)
             return [gz[start:end]]
 
+        @classmethod
+        def get_content_version(cls, abspath):
+            # tornado calls this on the class for the ETag (cls.get_content(abspath)), which would reach the
+            # instance method above: without this, "Could not open static file" and no ETag, so no 304s.
+            return handler_class.get_content_version(abspath)
+
     Caching.__name__ = f"Caching{handler_class.__name__}"
     return Caching
 
