@@ -147,9 +147,12 @@ def test_one_loader_reads_and_caches_the_data_files():
     loader = "stalking_course.content.loader"
     for name, text in _source_outside({loader}).items():
         assert "yaml.load(" not in text and "yaml.safe_load(" not in text, f"{name} parses YAML itself"
-        assert "st_mtime" not in text or _layer(name) in ("app", "trainer", "progress"), \
+        assert "st_mtime" not in text or _layer(name) in ("app", "trainer", "progress"), (
             f"{name} keys a cache on a file's mtime itself: use content.loader.cached"
-        assert not re.search(r'ContentError\([^)]*"does not exist"', text), f"{name} writes the missing-file error again"
+        )
+        assert not re.search(r'ContentError\([^)]*"does not exist"', text), (
+            f"{name} writes the missing-file error again"
+        )
         assert "pd.read_csv(" not in text, f"{name} reads a CSV itself: use content.read_csv"
 
 

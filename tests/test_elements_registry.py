@@ -43,9 +43,17 @@ def copy_with_new_kind(tmp_path_factory) -> Path:
     for lang in ("nl", "en"):
         path = next((root / "notebooks" / lang).glob("01_*.ipynb"))
         nb = json.loads(path.read_text(encoding="utf-8"))
-        nb["cells"].insert(2, {"cell_type": "code", "execution_count": None, "id": "reflection-cell",
-                               "metadata": {"slideshow": {"slide_type": "slide"}}, "outputs": [],
-                               "source": f'from stalking_course import show_reflection\nshow_reflection("first-contact", "{lang}")'})
+        nb["cells"].insert(
+            2,
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "reflection-cell",
+                "metadata": {"slideshow": {"slide_type": "slide"}},
+                "outputs": [],
+                "source": f'from stalking_course import show_reflection\nshow_reflection("first-contact", "{lang}")',
+            },
+        )
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
     return root
 
@@ -56,18 +64,25 @@ def run_in(root: Path, code: str, **env) -> subprocess.CompletedProcess:
     environment = {**os.environ, "PYTHONPATH": str(root / "src"), **env}
     environment.pop("STALKING_COURSE_DATA", None)
     environment.update(env)
-    return subprocess.run([sys.executable, "-c", code], cwd=root, env=environment, capture_output=True,
-                          text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=environment, capture_output=True, text=True, timeout=180
+    )
 
 
 def test_the_readme_example_is_complete():
     examples = readme_examples()
-    assert set(examples) == {"data/reflections.yaml", "src/stalking_course/content/schemas/reflections.schema.json",
-                             "src/stalking_course/elements/reflection.py", "registry entry"}
+    assert set(examples) == {
+        "data/reflections.yaml",
+        "src/stalking_course/content/schemas/reflections.schema.json",
+        "src/stalking_course/elements/reflection.py",
+        "registry entry",
+    }
 
 
 def test_a_new_kind_is_exported_and_validated(copy_with_new_kind):
-    result = run_in(copy_with_new_kind, """
+    result = run_in(
+        copy_with_new_kind,
+        """
 import json, stalking_course
 from stalking_course.validate import validate_all
 from stalking_course.elements import registry
@@ -76,7 +91,8 @@ print(json.dumps({"exported": "show_reflection" in stalking_course.__all__,
                   "module": stalking_course.show_reflection.__module__,
                   "counts": validate_all(),
                   "calls": [c.kind for c in registry.calls_in('show_reflection("first-contact", "nl")')]}))
-""")
+""",
+    )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["exported"] and out["callable"]
@@ -86,7 +102,9 @@ print(json.dumps({"exported": "show_reflection" in stalking_course.__all__,
 
 
 def test_a_new_kind_is_drawn_in_a_deck_and_listed_in_the_answer_keys(copy_with_new_kind):
-    result = run_in(copy_with_new_kind, """
+    result = run_in(
+        copy_with_new_kind,
+        """
 import json, nbformat
 from stalking_course.content.course import course
 from stalking_course.trainer.decks import transform
@@ -100,11 +118,14 @@ for lang in ("nl", "en"):
                           for o in c.outputs) for c in nb.cells],
                  "keys": answer_keys_html(lang)}
 print(json.dumps(out))
-""")
+""",
+    )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    for lang, question, points in (("nl", "Wat zou jij als eerste vragen?", "Veiligheid, wat er is gebeurd"),
-                                   ("en", "What would you ask first?", "Safety, what happened")):
+    for lang, question, points in (
+        ("nl", "Wat zou jij als eerste vragen?", "Veiligheid, wat er is gebeurd"),
+        ("en", "What would you ask first?", "Safety, what happened"),
+    ):
         deck = "\n".join(out[lang]["deck"])
         assert f'<h2 class="deck-reflection">{question}</h2>' in deck, f"{lang}: no slide for the new element"
         keys = out[lang]["keys"]
@@ -115,12 +136,19 @@ print(json.dumps(out))
 def test_a_broken_data_file_of_a_new_kind_names_the_file_and_field(copy_with_new_kind, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(copy_with_new_kind / "data", data)
-    broken = (data / "reflections.yaml").read_text(encoding="utf-8").replace('en: "What would you ask first?"', "en: ''")
+    broken = (
+        (data / "reflections.yaml").read_text(encoding="utf-8").replace('en: "What would you ask first?"', "en: ''")
+    )
     (data / "reflections.yaml").write_text(broken, encoding="utf-8")
-    result = run_in(copy_with_new_kind, "import sys; from stalking_course.validate import main; sys.exit(main())",
-                    STALKING_COURSE_DATA=str(data))
+    result = run_in(
+        copy_with_new_kind,
+        "import sys; from stalking_course.validate import main; sys.exit(main())",
+        STALKING_COURSE_DATA=str(data),
+    )
     assert result.returncode == 1
-    assert "reflections.yaml: reflections[1] (id first-contact).question.en: missing or empty translation" in result.stderr
+    assert (
+        "reflections.yaml: reflections[1] (id first-contact).question.en: missing or empty translation" in result.stderr
+    )
 
 
 def test_the_registry_reads_every_element_of_the_real_notebooks():
@@ -136,7 +164,10 @@ def test_the_registry_reads_every_element_of_the_real_notebooks():
             calls = registry.calls_in_notebook(nb)
             assert calls or page.kind == "start", f"{page.path(lang)}: no element found"
             kinds.update(c.kind for c in calls)
-            shown = sum(len(re.findall(r"\b(show_[a-z_]+|page_header|page_footer)\(", c.source))
-                        for c in nb.cells if c.cell_type == "code")
+            shown = sum(
+                len(re.findall(r"\b(show_[a-z_]+|page_header|page_footer)\(", c.source))
+                for c in nb.cells
+                if c.cell_type == "code"
+            )
             assert len([c for c in calls if c.function.startswith("show_") or c.function.startswith("page_")]) == shown
     assert kinds == set(registry.KINDS), f"kinds no page uses: {set(registry.KINDS) - kinds}"

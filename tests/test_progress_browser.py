@@ -5,6 +5,7 @@ every answer that got feedback is in the database (SQLite and PostgreSQL). On SQ
 restarted and the page shows the answers again; the trainee passes the final assessment, downloads the
 certificate (its text is read back), the verify page confirms it, and the trainer sees the group's numbers,
 exports CSV and deletes the group."""
+
 from __future__ import annotations
 
 import re
@@ -141,8 +142,9 @@ def _finish_course(page, base, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert name in text and "Certificaat" in text and "100% (" in text
     code = re.search(r"/verify/([A-Z0-9]{5}-[A-Z0-9]{5})", text).group(1)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(ARTIFACTS / "progress-certificate")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(ARTIFACTS / "progress-certificate")], check=True
+    )
 
     page.goto(base + f"verify/{code}?lang=nl")
     expect(page.locator("main")).to_contain_text("Dit certificaat is echt")

@@ -23,7 +23,7 @@ import yaml
 from markupsafe import escape as markup_escape
 
 from conftest import ARTIFACTS, REPO, free_port, stop, wait_for
-from helpers import read_notebook, sources
+from helpers import forked_kernels, read_notebook, sources
 from stalking_course import trainer
 from stalking_course.content import LANGS, ui
 from stalking_course.content import slides as slides_data
@@ -51,7 +51,8 @@ def built(tmp_path_factory):
     """Every deck, index page and answer key, built once."""
     out = tmp_path_factory.mktemp("slides")
     started = time.time()
-    result = trainer.build(out, readme=False, log=lambda *args: None)
+    with forked_kernels():  # the notebooks run in kernels forked as the app's pages are (seconds, not minutes)
+        result = trainer.build(out, readme=False, log=lambda *args: None)
     print(f"slides built in {time.time() - started:.1f} s")
     assert result["decks"]
     return out

@@ -16,6 +16,7 @@ lesson. Here those requests get a static copy of the same slides instead (Previe
 once from a notebook run at start-up, so a presenter's session uses one kernel, also with the speaker
 view open. GET /voila/present/status says how many kernels are live.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,8 +98,15 @@ class StatusHandler(tornado.web.RequestHandler):
     def get(self):
         voila = self.settings["voila"]
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"lesson": voila.present_path, "url": self.settings["present_url"],
-                                "kernels": len(voila.kernel_manager.list_kernel_ids())}))
+        self.finish(
+            json.dumps(
+                {
+                    "lesson": voila.present_path,
+                    "url": self.settings["present_url"],
+                    "kernels": len(voila.kernel_manager.list_kernel_ids()),
+                }
+            )
+        )
 
 
 class PresentVoila(CourseVoila):
@@ -160,8 +168,11 @@ def main(argv=None) -> int:
     # No preheated kernels: voila.json keeps one ready for each start page, which a presenter does not open.
     app.initialize([f"--template={TEMPLATE}", "--VoilaConfiguration.preheat_kernel=False", *voila_args])
     url = f"http://{app.ip}:{app.port}{app.base_url}"
-    print(f"\n  {page.title[args.lang]} ({args.lang}): {url}\n"
-          f"  S opens the speaker view (allow pop-ups), F full screen, Esc the overview. Ctrl+C stops.\n", flush=True)
+    print(
+        f"\n  {page.title[args.lang]} ({args.lang}): {url}\n"
+        f"  S opens the speaker view (allow pop-ups), F full screen, Esc the overview. Ctrl+C stops.\n",
+        flush=True,
+    )
     if args.open:
         IOLoop.current().call_later(1.5, lambda: webbrowser.open(url))
     app.start()

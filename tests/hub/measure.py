@@ -10,6 +10,7 @@ used (server, content check and kernels: the part of the times that does not dep
 Prints JSON.
 Not a test: timings depend on the machine and what else runs on it.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,12 @@ def server_memory(hub: Hub) -> dict:
             cpu = own.user + own.system + own.children_user + own.children_system
             cpu += sum(p.cpu_times().user + p.cpu_times().system for p in procs[1:])
             kernels = sum(1 for p in procs if "ipykernel" in " ".join(p.cmdline()))
-            result[user] = {"pss_mb": round(pss, 1), "kernels": kernels, "cpu_s": round(cpu, 1),
-                            "server_mb": round(proc.memory_full_info().pss / 2**20, 1)}
+            result[user] = {
+                "pss_mb": round(pss, 1),
+                "kernels": kernels,
+                "cpu_s": round(cpu, 1),
+                "server_mb": round(proc.memory_full_info().pss / 2**20, 1),
+            }
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return result
@@ -88,10 +93,14 @@ def run(n: int) -> dict:
     pss = [m["pss_mb"] for m in memory.values()]
     return {
         "trainees": n,
-        "login_to_first_widget_s": {"median": round(statistics.median(first_widget.values()), 1),
-                                    "max": round(max(first_widget.values()), 1)},
-        "lesson_click_to_quiz_s": {"median": round(statistics.median(lesson.values()), 1),
-                                   "max": round(max(lesson.values()), 1)},
+        "login_to_first_widget_s": {
+            "median": round(statistics.median(first_widget.values()), 1),
+            "max": round(max(first_widget.values()), 1),
+        },
+        "lesson_click_to_quiz_s": {
+            "median": round(statistics.median(lesson.values()), 1),
+            "max": round(max(lesson.values()), 1),
+        },
         "pss_per_trainee_mb": {"median": round(statistics.median(pss), 1), "max": round(max(pss), 1)},
         "server_only_mb": round(statistics.median(m["server_mb"] for m in memory.values()), 1),
         # CPU time of a trainee's server and kernels from the start to lesson 1's quiz (independent of load)

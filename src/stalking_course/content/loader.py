@@ -74,7 +74,7 @@ def cached(*names: str):
     return decorate
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _read_yaml(path: str, mtime: int, shown: str):
     try:
         with open(path, encoding="utf-8") as fh:
@@ -105,8 +105,7 @@ def read_csv(name: str):
 
     shown = display_name(name)
     try:
-        return pd.read_csv(data_dir() / name, dtype=str, keep_default_na=False, encoding="utf-8",
-                           skipinitialspace=True)
+        return pd.read_csv(data_dir() / name, dtype=str, keep_default_na=False, encoding="utf-8", skipinitialspace=True)
     except FileNotFoundError:
         raise ContentError(shown, "file", "does not exist") from None
     except pd.errors.EmptyDataError:
@@ -120,7 +119,7 @@ def read_csv(name: str):
 # ---------------------------------------------------------------- JSON Schema
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(schema: str):
     """A Draft 2020-12 validator for schemas/<schema>.schema.json, with the shared $defs of common.schema.json."""
     import jsonschema
@@ -178,8 +177,14 @@ def _problem(error) -> tuple:
     if custom:
         return "", custom
     if kind == "type":
-        names = {"object": "mapping", "array": "list", "string": "text", "integer": "whole number",
-                 "number": "number", "boolean": "true or false"}
+        names = {
+            "object": "mapping",
+            "array": "list",
+            "string": "text",
+            "integer": "whole number",
+            "number": "number",
+            "boolean": "true or false",
+        }
         wanted = value if isinstance(value, list) else [value]
         return "", "must be a " + " or ".join(names.get(v, v) for v in wanted)
     if kind == "enum":

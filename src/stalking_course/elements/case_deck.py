@@ -3,7 +3,8 @@ part of the answer keys, and the printable case cards (without answers).
 
 Everything comes from data/cases.yaml through content/cases.py (the loader the widget uses) and from the
 referral engine; the interface text from data/cases.yaml (ui) and data/slides.yaml (ui). The registry calls
-`static` and `answer_key` (elements/cases.py exports them); the trainer's case-cards page (trainer/cards.py) is made of `case_card_html`.
+`static` and `answer_key` (elements/cases.py exports them); the trainer's case-cards page (trainer/cards.py)
+is made of `case_card_html`.
 HTML: render/templates/cases/deck_*.html.j2, key_section.html.j2, card.html.j2.
 """
 

@@ -5,9 +5,9 @@ Layout:
 - `store`     the database (SQLAlchemy 2): SQLite in the data folder by default, PostgreSQL with
               `COURSE_DB_URL`; schema migrations with Alembic (`migrations/`); its tables in `schema`,
               a trainee's records in `records`, the trainer's numbers and CSV in `reports`;
-- `hook`      the kernel side: the shared Checkable base (elements/base.py) calls it on every checked answer; it records,
-              and replays earlier answers when a lesson is opened again (light to import: the database
-              is only touched for a trainee who joined);
+- `hook`      the kernel side: the shared Checkable base (elements/base.py) calls it on every checked
+              answer; it records, and replays earlier answers when a lesson is opened again (light to
+              import: the database is only touched for a trainee who joined);
 - `web`       the app side: installs the pages and hands the trainee's id to page kernels; the pages
               are in `webbase` (shell, cookies, trainer token), `trainee_web` (join, "my data",
               certificate, /verify/<code>), `trainer_web` (the trainer's view, with `labels`), and

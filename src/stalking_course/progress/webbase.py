@@ -126,17 +126,21 @@ class ProgressPage(tornado.web.RequestHandler):
             )
         )
         context.setdefault("start_url", self.start_url())
-        html = _pages().get_template(f"pages/{template}.j2").render(
-            lang=lang,
-            t=t,
-            title=t[title_key],
-            static=url_path_join(self.base, "voila/static"),
-            other=other,
-            other_label=t["other_language"],
-            other_lang_url=other_url if self.request.method == "GET" else None,
-            messages=list(messages),
-            xsrf=self.xsrf_form_html(),
-            **context,
+        html = (
+            _pages()
+            .get_template(f"pages/{template}.j2")
+            .render(
+                lang=lang,
+                t=t,
+                title=t[title_key],
+                static=url_path_join(self.base, "voila/static"),
+                other=other,
+                other_label=t["other_language"],
+                other_lang_url=other_url if self.request.method == "GET" else None,
+                messages=list(messages),
+                xsrf=self.xsrf_form_html(),
+                **context,
+            )
         )
         self.finish(html)
 

@@ -17,7 +17,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 __all__ = ["Markup", "TEMPLATES", "environment", "render"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def environment():
     import jinja2
 

@@ -39,7 +39,6 @@ def tel_href(number: str) -> str:
 def phone_link(number: str) -> str:
     """The number as a tappable link, escaped: <a class="course-tel" href="tel:08002000">0800-2000</a>."""
 
-
     return f'<a class="course-tel" href="{escape(tel_href(number))}">{escape(number)}</a>'
 
 
@@ -66,7 +65,7 @@ def link_phones(markup: str) -> str:
         return chunk if depth else pattern.sub(lambda m: phone_link(m.group(1)), chunk)
 
     for m in _TAG.finditer(markup):
-        out.append(text(markup[pos:m.start()]))
+        out.append(text(markup[pos : m.start()]))
         out.append(m.group(0))
         pos = m.end()
         closing, name, self_closing = m.group(1), (m.group(2) or "").lower(), m.group(3)
@@ -80,7 +79,4 @@ def link_phones(markup: str) -> str:
 def fill_html(text: str, lang: str, file: str = "?", field: str = "?") -> str:
     """fill(), escaped for HTML, with every phone number a tel: link. Valid as inline Markdown too."""
 
-
     return link_phones(escape(fill(text, lang, file, field)))
-
-
