@@ -233,31 +233,3 @@ def check_unique_ids(items, shown: str, field: str) -> None:
         if ident in seen:
             raise ContentError(shown, f"{field} (id {ident})", "id used twice")
         seen.add(ident)
-
-
-# ---------------------------------------------------------------- legacy checks (being replaced by schemas/)
-
-
-def require(mapping, key, file, field, kind=None):
-    """mapping[key], or a ContentError naming file and field."""
-    if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
-        raise ContentError(file, f"{field}.{key}" if field else key, "missing")
-    value = mapping[key]
-    if kind is not None and not isinstance(value, kind):
-        name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ContentError(file, f"{field}.{key}" if field else key, f"must be a {name}")
-    return value
-
-
-def bilingual(mapping, key, file, field) -> dict:
-    """A {nl: ..., en: ...} value with non-empty text in both languages."""
-    value = require(mapping, key, file, field, dict)
-    where = f"{field}.{key}" if field else key
-    for lang in LANGS:
-        text = value.get(lang)
-        if isinstance(text, list):
-            if not text or not all(isinstance(t, str) and t.strip() for t in text):
-                raise ContentError(file, f"{where}.{lang}", "missing or empty translation")
-        elif not isinstance(text, str) or not text.strip():
-            raise ContentError(file, f"{where}.{lang}", "missing or empty translation")
-    return value
