@@ -266,10 +266,16 @@ def show_diary_editor(lang: str) -> DiaryEditor:
 
 
 def validate() -> int:
-    """The diary files, checked; the number of sample entries."""
-    from ..content import diary
+    """The diary files, checked, and the sample diary drawn in both languages (as chart.validate does, so
+    forked page kernels share what drawing it loads); the number of sample entries."""
+    from ..content import LANGS, diary
 
-    return diary.validate()
+    count = diary.validate()
+    df = load_diary()
+    for lang in LANGS:
+        for draw in (timeline_html, weekly_chart_html, summary_html):
+            draw(df, lang)
+    return count
 
 
 def static(call, lang: str, preview: bool = False):
