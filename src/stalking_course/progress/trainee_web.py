@@ -119,22 +119,27 @@ class JoinHandler(ProgressPage):
         )
 
 
+async def show_me(handler: ProgressPage, learner, **page_args) -> None:
+    """The "my data" page: what is stored about this trainee, with export, delete and sign out."""
+    data = await db(progress_store().export, learner) if learner else None
+    lang = handler.lang
+    handler.page(
+        "me.html",
+        "progress_me_title",
+        data=data,
+        export_url=handler.url("course/me/export"),
+        delete_url=handler.url("course/me/delete"),
+        signout_url=handler.url("course/me/signout"),
+        join_url=handler.url("course/join", lang=lang),
+        page_title=lambda p: page_title(p, lang),
+        question_label=lambda e, q: question_label(e, q, lang),
+        **page_args,
+    )
+
+
 class MeHandler(ProgressPage):
     async def get(self):
-        learner = await self.learner()
-        data = await db(progress_store().export, learner) if learner else None
-        lang = self.lang
-        self.page(
-            "me.html",
-            "progress_me_title",
-            data=data,
-            export_url=self.url("course/me/export"),
-            delete_url=self.url("course/me/delete"),
-            signout_url=self.url("course/me/signout"),
-            join_url=self.url("course/join", lang=lang),
-            page_title=lambda p: page_title(p, lang),
-            question_label=lambda e, q: question_label(e, q, lang),
-        )
+        await show_me(self, await self.learner())
 
 
 class ExportHandler(ProgressPage):
@@ -157,27 +162,11 @@ class DeleteMeHandler(ProgressPage):
             raise tornado.web.HTTPError(403)
         if learner and self.get_body_argument("confirm", "") != "yes":
             self.set_status(400)
-            return await self._me([("wrong", t["progress_delete_need_confirm"])], learner)
+            return await show_me(self, learner, status=400, messages=[("wrong", t["progress_delete_need_confirm"])])
         if learner:
             await db(progress_store().delete_learner, learner)
         self.forget()
         self.page("base.html", "progress_me_title", messages=[("right", t["progress_deleted"])])
-
-    async def _me(self, messages, learner):
-        lang = self.lang
-        self.page(
-            "me.html",
-            "progress_me_title",
-            status=400,
-            messages=messages,
-            data=await db(progress_store().export, learner),
-            export_url=self.url("course/me/export"),
-            delete_url=self.url("course/me/delete"),
-            signout_url=self.url("course/me/signout"),
-            join_url=self.url("course/join", lang=lang),
-            page_title=lambda p: page_title(p, lang),
-            question_label=lambda e, q: question_label(e, q, lang),
-        )
 
 
 class SignOutHandler(ProgressPage):
